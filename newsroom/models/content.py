@@ -1,0 +1,183 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .org import Category
+
+
+def upload_path(instance, filename):
+    """Random name under uploads/YYYY/MM/: the uploader's name never reaches the disk."""
+    now = timezone.localtime()
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"uploads/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class Image(models.Model):
+    """An uploaded picture: an article cover or an image placed in a body."""
+
+    file = models.ImageField(
+        _("file"), upload_to=upload_path, width_field="width", height_field="height",
+        max_length=200,
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    alt_text = models.CharField(
+        _("alt text"), max_length=200, blank=True,
+        help_text=_("Describes the picture for readers who cannot see it."),
+    )
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("-uploaded_at", "-id")
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.alt_text or self.original_name or self.file.name
+
+    @property
+    def url(self):
+        return self.file.url
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, at=None):
+        """The one definition of "visible to the public"."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=at or timezone.now())
+
+    @staticmethod
+    def pinned_condition(*, at=None):
+        now = at or timezone.now()
+        return Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
+
+    def pinned(self, *, at=None):
+        """Articles pinned now (a pin with a passed end time no longer counts)."""
+        return self.filter(self.pinned_condition(at=at))
+
+    def not_pinned(self, *, at=None):
+        return self.exclude(self.pinned_condition(at=at))
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-id")
+
+    def for_listing(self):
+        """Only the columns a list row shows, with the cover in the same query."""
+        return self.select_related("cover").only(
+            "id", "title", "publish_at", "category_id", "is_pinned", "pinned_until",
+            "click_count", "summary",
+            "cover__id", "cover__file", "cover__width", "cover__height", "cover__alt_text",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        TAKEN_DOWN = "taken_down", _("Taken down")
+
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("column")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(
+        _("summary"), max_length=500, blank=True,
+        help_text=_("Shown in lists and in search results; plain text."),
+    )
+    cover = models.ForeignKey(
+        Image, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("cover image"),
+    )
+    body = models.TextField(_("body"), blank=True)
+    author = models.CharField(_("author"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    photographer = models.CharField(_("photographer"), max_length=100, blank=True)
+    responsible_editor = models.CharField(_("responsible editor"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("publish time"), default=timezone.now,
+        help_text=_("The article becomes visible at this time; the date shown to readers."),
+    )
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    pinned_until = models.DateTimeField(
+        _("pinned until"), null=True, blank=True,
+        help_text=_("Leave empty to keep the article pinned until it is unpinned."),
+    )
+    click_count = models.PositiveBigIntegerField(_("clicks"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"), editable=False,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-publish_at", "-id")
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            # Column lists, prev/next and the homepage's per-column blocks.
+            models.Index(
+                fields=("category", "status", "-publish_at", "-id"), name="article_column_list_idx"
+            ),
+            # Site-wide newest (feeds, sitemap).
+            models.Index(fields=("status", "-publish_at", "-id"), name="article_newest_idx"),
+            # The few pinned articles of a column, found without scanning the column.
+            models.Index(
+                fields=("category", "publish_at"), name="article_pinned_idx",
+                condition=Q(is_pinned=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "pending", "published", "rejected", "taken_down"]),
+                name="article_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(is_pinned=True) | Q(pinned_until__isnull=True),
+                name="article_pinned_until_only_when_pinned",
+            ),
+            models.CheckConstraint(
+                condition=Q(click_count__gte=0), name="article_click_count_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("newsroom:article-detail", kwargs={"pk": self.pk})
+
+    def is_visible(self, *, at=None):
+        return self.status == self.Status.PUBLISHED and self.publish_at <= (at or timezone.now())
+
+    def is_pinned_now(self, *, at=None):
+        now = at or timezone.now()
+        return self.is_pinned and (self.pinned_until is None or self.pinned_until > now)
+
+    def save(self, *args, **kwargs):
+        # Every path that writes an article (admin, services, shell, seeders)
+        # stores a cleaned body: cleaning lives here, not in a form.
+        from newsroom.services.html import clean_body
+
+        self.body = clean_body(self.body)
+        if not self.is_pinned:
+            self.pinned_until = None
+        super().save(*args, **kwargs)

@@ -1,0 +1,68 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# First path segments the site itself uses; a department slug may not shadow them.
+RESERVED_SLUGS = frozenset(
+    {"admin", "articles", "static", "media", "click", "editor", "search", "feeds",
+     "sitemap.xml", "robots.txt", "healthz", "preview", "attachments", "i18n"}
+)
+
+
+def validate_department_slug(value):
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(_("“%(slug)s” is reserved by the site."), params={"slug": value})
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"), max_length=60, unique=True, validators=[validate_department_slug],
+        help_text=_("Used in the address of the department's pages."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ("order", "id")
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("newsroom:department-detail", kwargs={"slug": self.slug})
+
+
+class Category(models.Model):
+    """A column (栏目) of a department: 最新动态, 通知公告 …"""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="categories",
+        verbose_name=_("department"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=60)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ("department__order", "department_id", "order", "id")
+        verbose_name = _("column")
+        verbose_name_plural = _("columns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("department", "slug"), name="category_unique_slug_per_department"
+            ),
+        ]
+        indexes = [models.Index(fields=("department", "order"), name="category_nav_idx")]
+
+    def __str__(self):
+        return f"{self.department.name} / {self.name}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "newsroom:category-article-list",
+            kwargs={"department_slug": self.department.slug, "slug": self.slug},
+        )

@@ -1,0 +1,37 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads in tests land in a temporary folder, never in the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    from tests.factories import StaffFactory
+
+    user = StaffFactory(username="editor")
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def admin_client_user(client):
+    from tests.factories import SuperuserFactory
+
+    user = SuperuserFactory(username="siteadmin")
+    client.force_login(user)
+    client.user = user
+    return client

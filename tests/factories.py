@@ -1,0 +1,79 @@
+import io
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from newsroom.models import Article, Category, Department, Image
+
+
+def image_bytes(fmt="JPEG", size=(64, 48), color=(200, 30, 30)):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.edu.cn")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+
+class SuperuserFactory(StaffFactory):
+    is_superuser = True
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    name = factory.Sequence(lambda n: f"计算机学院{n}")
+    slug = factory.Sequence(lambda n: f"dept{n}")
+    order = factory.Sequence(int)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    department = factory.SubFactory(DepartmentFactory)
+    name = factory.Sequence(lambda n: f"最新动态{n}")
+    slug = factory.Sequence(lambda n: f"col{n}")
+    order = factory.Sequence(int)
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Image
+
+    file = factory.LazyFunction(lambda: ContentFile(image_bytes(), name="photo.jpg"))
+    alt_text = "校园照片"
+    original_name = "photo.jpg"
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article whose publish time has come."""
+
+    class Meta:
+        model = Article
+
+    category = factory.SubFactory(CategoryFactory)
+    title = factory.Sequence(lambda n: f"新学期教学工作会议第{n}次召开")
+    summary = "学院召开新学期教学工作会议，部署本学期重点工作。"
+    body = "<p>为做好新学期各项教学工作，学院召开教学工作会议。</p>"
+    author = "张老师"
+    source = "学院办公室"
+    status = Article.Status.PUBLISHED
+    publish_at = factory.Sequence(
+        lambda n: timezone.now() - timezone.timedelta(days=1, minutes=n)
+    )
