@@ -1,5 +1,6 @@
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 def site(request):
-    return {"NEWSROOM_SITE_NAME": settings.NEWSROOM_SITE_NAME}
+    return {"site_name": settings.NEWSROOM_SITE_NAME or _("Campus News")}

@@ -175,6 +175,10 @@ class Article(models.Model):
         now = at or timezone.now()
         return self.is_pinned and (self.pinned_until is None or self.pinned_until > now)
 
+    @property
+    def pinned_now(self):
+        return self.is_pinned_now()
+
     def save(self, *args, **kwargs):
         # Every path that writes an article (admin, services, shell, seeders)
         # stores a cleaned body: cleaning lives here, not in a form.

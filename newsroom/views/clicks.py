@@ -1,12 +1,87 @@
-from django.http import JsonResponse
+"""
+The click endpoint (see newsroom/services/clicks.py for the rules).
+
+Pages carry the count rendered on the server; ``static/newsroom/js/clicks.js``
+POSTs here and shows the true count. Without JavaScript, a ``<noscript>``
+image requests the beacon instead, so every path counts exactly once.
+"""
+
+import base64
+
+from django.core import signing
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from newsroom.services import clicks
+
+# A transparent 1×1 GIF.
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
-class ArticleClickView(View):
+class ClickRecordingMixin:
+    def record(self, request, pk):
+        visitor_ids = []
+        cookie_id = request.get_signed_cookie(
+            clicks.VISITOR_COOKIE, default=None, salt=clicks.VISITOR_COOKIE_SALT
+        )
+        self.new_cookie = None
+        if cookie_id:
+            visitor_ids.append(cookie_id)
+        else:
+            self.new_cookie = clicks.new_visitor_id()
+            visitor_ids.append(self.new_cookie)
+            # Until the cookie comes back, the address and agent stand in for it.
+            visitor_ids.append(
+                clicks.fallback_visitor_id(
+                    address=request.META.get("REMOTE_ADDR", ""),
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                )
+            )
+        counted, count = clicks.article_view_record(
+            article_id=pk, visitor_ids=visitor_ids,
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+        if count is None:
+            raise Http404("No such article.")
+        return counted, count
+
+    def finish(self, response):
+        add_never_cache_headers(response)
+        if self.new_cookie:
+            response.set_signed_cookie(
+                clicks.VISITOR_COOKIE, self.new_cookie, salt=clicks.VISITOR_COOKIE_SALT,
+                max_age=clicks.VISITOR_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                secure=self.request.is_secure(),
+            )
+        return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class ArticleClickView(ClickRecordingMixin, View):
+    """POST: record a view from the page script; answers {"count": N, "counted": bool}."""
+
+    http_method_names = ["post", "options"]
+
     def post(self, request, pk):
-        return JsonResponse({}, status=501)
+        # The endpoint is CSRF-exempt (cached pages carry no token), so refuse
+        # requests that a browser marks as coming from another site.
+        if request.headers.get("Sec-Fetch-Site", "same-origin") not in {"same-origin", "none"}:
+            return HttpResponseForbidden()
+        counted, count = self.record(request, pk)
+        return self.finish(JsonResponse({"count": count, "counted": counted}))
 
 
-class ArticleClickBeaconView(View):
+class ArticleClickBeaconView(ClickRecordingMixin, View):
+    """GET: the no-JavaScript fallback, an image that records the view."""
+
     def get(self, request, pk):
-        return JsonResponse({}, status=501)
+        self.record(request, pk)
+        return self.finish(HttpResponse(PIXEL, content_type="image/gif"))
+
+    def head(self, request, pk):
+        # HEAD requests never count.
+        self.new_cookie = None
+        return self.finish(HttpResponse(PIXEL, content_type="image/gif"))

@@ -1,8 +1,207 @@
-from django.views.generic import TemplateView
+"""
+The public site: home, department homepage, column list, article.
+
+Every page starts from ``Article.objects.published()`` and runs a fixed
+number of queries whatever the size of the archive (pinned in tests).
+"""
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
+
+from newsroom.models import Article, Category, Department
+from newsroom.pagination import (
+    Cursor,
+    newer_than,
+    older_than,
+    paginate_column,
+    parse_page_number,
+)
+
+HOMEPAGE_ITEMS_PER_COLUMN = 8
+MAX_PINNED_PER_COLUMN = 50
+
+
+class DepartmentNavigationMixin:
+    """Adds the department and its columns (the site navigation) to the context."""
+
+    department = None
+
+    def get_navigation(self, department):
+        return list(Category.objects.filter(department=department).order_by("order", "id"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["department"] = self.department
+        context["columns"] = self.get_navigation(self.department)
+        return context
 
 
 class HomeView(TemplateView):
     template_name = "newsroom/home.html"
 
+    def get(self, request, *args, **kwargs):
+        self.departments = list(Department.objects.all())
+        if len(self.departments) == 1:
+            return redirect(self.departments[0])
+        return super().get(request, *args, **kwargs)
 
-DepartmentDetailView = ArticleDetailView = CategoryArticleListView = HomeView
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["departments"] = self.departments
+        return context
+
+
+class DepartmentDetailView(DepartmentNavigationMixin, DetailView):
+    """The department homepage: each column's pinned and newest articles."""
+
+    model = Department
+    template_name = "newsroom/department_detail.html"
+    context_object_name = "department"
+
+    def get_object(self, queryset=None):
+        self.department = super().get_object(queryset)
+        return self.department
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["blocks"] = column_blocks(context["columns"])
+        return context
+
+
+def column_blocks(columns, *, per_column=HOMEPAGE_ITEMS_PER_COLUMN):
+    """
+    [(column, [articles])] for the homepage, in one query.
+
+    Each column contributes two index-backed LIMIT subqueries (its pinned and
+    its newest articles) instead of a window over the whole department.
+    """
+    if not columns:
+        return []
+    now = timezone.now()
+    published = Article.objects.published(at=now)
+    condition = Q()
+    for column in columns:
+        in_column = published.filter(category=column)
+        pinned = in_column.pinned(at=now).newest_first().values("pk")[:per_column]
+        newest = in_column.not_pinned(at=now).newest_first().values("pk")[:per_column]
+        condition |= Q(pk__in=pinned) | Q(pk__in=newest)
+    rows = published.filter(condition).for_listing().newest_first()
+    by_column = {column.pk: [] for column in columns}
+    for article in rows:
+        by_column[article.category_id].append(article)
+    blocks = []
+    for column in columns:
+        articles = by_column[column.pk]
+        ordered = [a for a in articles if a.is_pinned_now(at=now)]
+        ordered += [a for a in articles if not a.is_pinned_now(at=now)]
+        blocks.append((column, ordered[:per_column]))
+    return blocks
+
+
+class CategoryArticleListView(DepartmentNavigationMixin, ListView):
+    """A column's articles, 20 a page: pinned first, then newest."""
+
+    template_name = "newsroom/article_list.html"
+    context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        self.category = get_object_or_404(
+            Category.objects.select_related("department"),
+            department__slug=kwargs["department_slug"],
+            slug=kwargs["slug"],
+        )
+        self.department = self.category.department
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        now = timezone.now()
+        in_column = Article.objects.published(at=now).filter(category=self.category)
+        pinned = in_column.pinned(at=now).for_listing().newest_first()[:MAX_PINNED_PER_COLUMN]
+        rest = in_column.not_pinned(at=now).for_listing().newest_first()
+        params = self.request.GET
+        page = paginate_column(
+            pinned=pinned,
+            rest=rest,
+            per_page=settings.NEWSROOM_PAGE_SIZE,
+            number=parse_page_number(params.get("page")),
+            after=Cursor.decode(params.get("after")),
+            before=Cursor.decode(params.get("before")),
+        )
+        if not page.object_list and page.number > 1:
+            raise Http404("No such page.")
+        self.page = page
+        return page.object_list
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["category"] = self.category
+        context["page"] = self.page
+        return context
+
+
+class ArticleDetailView(DepartmentNavigationMixin, DetailView):
+    template_name = "newsroom/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().select_related(
+            "category__department", "cover"
+        )
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        self.department = article.category.department
+        return article
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["previous_article"], context["next_article"] = neighbours(self.object)
+        return context
+
+
+def neighbours(article):
+    """
+    (上一篇, 下一篇) of an article in its column's list order, in one query.
+
+    The list is the pinned articles, then the rest newest first; the query
+    fetches the pinned few plus the unpinned rows just above and below.
+    """
+    now = timezone.now()
+    in_column = Article.objects.published(at=now).filter(category_id=article.category_id)
+    rest = in_column.not_pinned(at=now)
+    cursor = Cursor(article.publish_at, article.pk)
+    condition = (
+        Q(pk__in=in_column.pinned(at=now).newest_first().values("pk")[:MAX_PINNED_PER_COLUMN])
+        | Q(pk__in=rest.filter(newer_than(cursor)).order_by("publish_at", "pk").values("pk")[:1])
+        | Q(pk__in=rest.filter(older_than(cursor)).newest_first().values("pk")[:1])
+        | Q(pk__in=rest.newest_first().values("pk")[:1])
+    )
+    rows = list(
+        in_column.filter(condition).only(
+            "id", "title", "publish_at", "is_pinned", "pinned_until", "category_id"
+        ).newest_first()
+    )
+    pinned = [row for row in rows if row.is_pinned_now(at=now)]
+    unpinned = [row for row in rows if not row.is_pinned_now(at=now) and row.pk != article.pk]
+    pinned_ids = [row.pk for row in pinned]
+
+    def key(row):
+        return (row.publish_at, row.pk)
+
+    if article.pk in pinned_ids:
+        index = pinned_ids.index(article.pk)
+        previous = pinned[index - 1] if index > 0 else None
+        if index + 1 < len(pinned):
+            following = pinned[index + 1]
+        else:
+            following = max(unpinned, key=key, default=None)
+        return previous, following
+    newer = [row for row in unpinned if key(row) > key(article)]
+    older = [row for row in unpinned if key(row) < key(article)]
+    previous = min(newer, key=key, default=None) or (pinned[-1] if pinned else None)
+    following = max(older, key=key, default=None)
+    return previous, following

@@ -1,9 +1,40 @@
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views import View
 
+from newsroom.services.uploads import UploadRejected, image_create_from_upload
 
-class EditorImageUploadView(View):
-    """Placeholder: replaced by the real upload view."""
+
+def error_response(message, *, status: int) -> JsonResponse:
+    """The error shape CKEditor 5's upload adapter shows to the editor."""
+    return JsonResponse({"error": {"message": str(message)}}, status=status)
+
+
+class EditorImageUploadView(UserPassesTestMixin, View):
+    """Receives the pictures CKEditor 5 uploads (multipart field ``upload``)."""
+
+    http_method_names = ["post"]
+
+    def test_func(self):
+        return self.request.user.is_staff
+
+    def handle_no_permission(self):
+        # JSON, not a redirect to the login page: the editor shows the message.
+        return error_response(_("Only staff members may upload images."), status=403)
 
     def post(self, request):
-        return JsonResponse({"error": {"message": "not implemented"}}, status=501)
+        try:
+            uploaded_file = request.FILES.get("upload")
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+            return error_response(_("The upload is too large."), status=400)
+        if uploaded_file is None:
+            return error_response(_("No file was uploaded."), status=400)
+        try:
+            image = image_create_from_upload(uploaded_file=uploaded_file, user=request.user)
+        except UploadRejected as rejection:
+            return error_response(rejection.message, status=400)
+        return JsonResponse(
+            {"url": image.url, "id": image.pk, "width": image.width, "height": image.height}
+        )

@@ -1,0 +1,1 @@
+from . import content, org  # noqa: F401  (registers the model admins)

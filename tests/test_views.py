@@ -1,0 +1,301 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom.models import Article
+from tests.factories import ArticleFactory, CategoryFactory, DepartmentFactory, ImageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return [article.title for article in response.context["articles"]]
+
+
+@pytest.fixture
+def column():
+    return CategoryFactory(name="最新动态", slug="news")
+
+
+def make_column_articles(column, count, *, start=None):
+    start = start or timezone.now() - timedelta(days=1)
+    return [
+        ArticleFactory(category=column, title=f"文章{i:03d}", publish_at=start - timedelta(hours=i))
+        for i in range(count)
+    ]
+
+
+# --- home -------------------------------------------------------------------
+
+
+def test_home_redirects_to_the_only_department(client, column):
+    """With one department, the site home goes straight to its homepage."""
+    response = client.get(reverse("newsroom:home"))
+    assert response.status_code == 302
+    assert response.url == column.department.get_absolute_url()
+
+
+def test_home_lists_departments(client):
+    """With several departments, the home lists each of them."""
+    DepartmentFactory(name="信息学院")
+    DepartmentFactory(name="外国语学院")
+    response = client.get(reverse("newsroom:home"))
+    assert response.status_code == 200
+    assert "信息学院" in response.text and "外国语学院" in response.text
+
+
+# --- department homepage ----------------------------------------------------
+
+
+def test_department_homepage_shows_pinned_then_newest_per_column(client, column):
+    """Each column block lists its pinned articles first, then the newest."""
+    other = CategoryFactory(department=column.department, name="通知公告", slug="notices")
+    old_pinned = ArticleFactory(
+        category=column, title="置顶旧闻", is_pinned=True,
+        publish_at=timezone.now() - timedelta(days=30),
+    )
+    newest = ArticleFactory(category=column, title="最新消息", publish_at=timezone.now())
+    notice = ArticleFactory(category=other, title="放假通知")
+    ArticleFactory(category=column, title="草稿", status=Article.Status.DRAFT)
+    response = client.get(column.department.get_absolute_url())
+    blocks = dict(response.context["blocks"])
+    assert [a.title for a in blocks[column]] == [old_pinned.title, newest.title]
+    assert [a.title for a in blocks[other]] == [notice.title]
+    assert "草稿" not in response.text
+
+
+def test_department_homepage_limits_each_column(client, column):
+    """A column block shows at most eight articles."""
+    make_column_articles(column, 12)
+    response = client.get(column.department.get_absolute_url())
+    assert len(dict(response.context["blocks"])[column]) == 8
+
+
+def test_expired_pin_returns_to_date_order(client, column):
+    """An article whose pin has ended is listed by its date again."""
+    ArticleFactory(
+        category=column, title="过期置顶", is_pinned=True,
+        pinned_until=timezone.now() - timedelta(minutes=1),
+        publish_at=timezone.now() - timedelta(days=10),
+    )
+    ArticleFactory(category=column, title="较新", publish_at=timezone.now() - timedelta(days=1))
+    response = client.get(column.get_absolute_url())
+    assert titles(response) == ["较新", "过期置顶"]
+
+
+def test_unknown_department_is_404(client):
+    """An unknown department slug is a 404 page in the site's style."""
+    response = client.get("/no-such-department/")
+    assert response.status_code == 404
+    assert 'class="error-page"' in response.text
+    assert "页面没有找到" in response.text
+
+
+# --- column list ------------------------------------------------------------
+
+
+def test_column_list_pages_of_twenty_pinned_first(client, column):
+    """Page 1 has the pinned article first and twenty rows in all."""
+    make_column_articles(column, 45)
+    pinned = ArticleFactory(
+        category=column, title="置顶", is_pinned=True,
+        publish_at=timezone.now() - timedelta(days=300),
+    )
+    response = client.get(column.get_absolute_url())
+    assert response.status_code == 200
+    rows = titles(response)
+    assert len(rows) == 20
+    assert rows[0] == pinned.title
+    assert rows[1:] == [f"文章{i:03d}" for i in range(19)]
+    assert response.context["page"].has_next
+
+
+def test_column_list_cursor_pages_cover_every_article_once(client, column):
+    """Following 下一页 links visits every published article exactly once, in order."""
+    make_column_articles(column, 47)
+    ArticleFactory(category=column, title="置顶A", is_pinned=True)
+    seen = []
+    url = column.get_absolute_url()
+    for _ in range(10):
+        response = client.get(url)
+        seen += titles(response)
+        match = re.search(r'rel="next" href="([^"]+)"', response.text)
+        if not match:
+            break
+        url = column.get_absolute_url() + match.group(1).replace("&amp;", "&")
+    assert seen == ["置顶A"] + [f"文章{i:03d}" for i in range(47)]
+
+
+def test_column_list_previous_link_returns_the_same_page(client, column):
+    """上一页 from page 3 shows exactly what page 2 showed."""
+    make_column_articles(column, 70)
+    page1 = client.get(column.get_absolute_url())
+    page2_url = re.search(r'rel="next" href="([^"]+)"', page1.text).group(1).replace("&amp;", "&")
+    page2 = client.get(column.get_absolute_url() + page2_url)
+    page3_url = re.search(r'rel="next" href="([^"]+)"', page2.text).group(1).replace("&amp;", "&")
+    page3 = client.get(column.get_absolute_url() + page3_url)
+    back_url = re.search(r'rel="prev" href="([^"]+)"', page3.text).group(1).replace("&amp;", "&")
+    back = client.get(column.get_absolute_url() + back_url)
+    assert titles(back) == titles(page2)
+    assert back.context["page"].number == 2
+
+
+def test_page_number_without_cursor_matches_cursor_paging(client, column):
+    """?page=3 typed by hand shows the same rows as page 3 reached by links."""
+    make_column_articles(column, 65)
+    ArticleFactory(category=column, title="置顶", is_pinned=True)
+    by_number = titles(client.get(column.get_absolute_url() + "?page=3"))
+    expected = ([f"文章{i:03d}" for i in range(65)])[39:59]
+    assert by_number == expected
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "", "1.5", "９", "1" * 50])
+def test_bad_page_numbers_show_the_first_page(client, column, page):
+    """Unusable page numbers show page 1, never an error."""
+    make_column_articles(column, 25)
+    response = client.get(column.get_absolute_url(), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+
+
+@pytest.mark.parametrize("cursor", ["zzz", "1.2.3", "-1", "9" * 39 + ".1", "<script>", ""])
+def test_bad_cursors_do_not_fail(client, column, cursor):
+    """Malformed cursors are ignored rather than answered with a 500."""
+    make_column_articles(column, 25)
+    response = client.get(column.get_absolute_url(), {"page": "2", "after": cursor})
+    assert response.status_code in (200, 404)
+
+
+def test_page_past_the_end_is_404(client, column):
+    """A page number past the last page is a 404."""
+    make_column_articles(column, 5)
+    assert client.get(column.get_absolute_url(), {"page": "999999"}).status_code == 404
+
+
+def test_column_of_another_department_is_404(client, column):
+    """A column slug is looked up inside its own department only."""
+    other = DepartmentFactory(slug="other")
+    assert client.get(f"/{other.slug}/{column.slug}/").status_code == 404
+
+
+def test_overlong_path_is_404(client, column):
+    """An absurdly long address is a 404, not a server error."""
+    assert client.get("/" + "a" * 3000 + "/").status_code == 404
+    assert client.get(f"/{column.department.slug}/{'b' * 3000}/").status_code == 404
+
+
+# --- article detail ---------------------------------------------------------
+
+
+def test_article_detail_shows_breadcrumb_time_clicks_and_credits(client, column):
+    """The article page shows 当前位置, 时间, 点击 and the credit line."""
+    article = ArticleFactory(
+        category=column, title="学院召开教学工作会议", author="张明", source="学院办公室",
+        photographer="李华", responsible_editor="陈静",
+        publish_at=timezone.make_aware(timezone.datetime(2023, 5, 13, 14, 54, 29)),
+    )
+    Article.objects.filter(pk=article.pk).update(click_count=1234)
+    response = client.get(article.get_absolute_url())
+    text = re.sub(r"\s+", " ", response.text)
+    assert "当前位置:" in text
+    assert f'<a href="{column.department.get_absolute_url()}">部门首页</a>' in text
+    assert f'<a href="{column.get_absolute_url()}">最新动态</a>' in text
+    assert "正文" in text
+    assert "时间: <time" in text and "2023-05-13 14:54:29" in text
+    assert ">1234</span>" in text
+    for credit in ("作者: 张明", "来源: 学院办公室", "摄影: 李华", "责任编辑: 陈静"):
+        assert credit in text
+
+
+def test_article_detail_has_cover_and_body(client, column):
+    """The body HTML is rendered as stored (it was cleaned on save)."""
+    article = ArticleFactory(category=column, body="<h3>小标题</h3><p>正文<b>加粗</b></p>")
+    response = client.get(article.get_absolute_url())
+    assert "<h3>小标题</h3><p>正文<b>加粗</b></p>" in response.text
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.PENDING},
+        {"status": Article.Status.REJECTED},
+        {"status": Article.Status.TAKEN_DOWN},
+        {"publish_at": timezone.now() + timedelta(minutes=5)},
+    ],
+)
+def test_invisible_articles_are_404(client, column, overrides):
+    """Drafts, unreviewed, withdrawn and future articles are a 404 for visitors."""
+    article = ArticleFactory(category=column, **overrides)
+    assert client.get(article.get_absolute_url()).status_code == 404
+    listing = client.get(column.get_absolute_url())
+    assert article.title not in listing.text
+
+
+def test_unknown_article_is_404(client):
+    """An unknown article id is a 404."""
+    assert client.get("/articles/999999999/").status_code == 404
+    assert client.get("/articles/99999999999999999999999/").status_code == 404
+
+
+def neighbour_titles(client, article):
+    response = client.get(article.get_absolute_url())
+    previous, following = response.context["previous_article"], response.context["next_article"]
+    return (previous.title if previous else None, following.title if following else None)
+
+
+def test_previous_and_next_follow_the_list_order(client, column):
+    """上一篇/下一篇 walk the column in list order: pinned first, then newest."""
+    now = timezone.now()
+    a = ArticleFactory(category=column, title="A", publish_at=now - timedelta(days=1))
+    b = ArticleFactory(category=column, title="B", publish_at=now - timedelta(days=2))
+    c = ArticleFactory(category=column, title="C", publish_at=now - timedelta(days=3))
+    p = ArticleFactory(category=column, title="P", publish_at=now - timedelta(days=9),
+                       is_pinned=True)
+    ArticleFactory(category=column, title="draft", status=Article.Status.DRAFT,
+                   publish_at=now - timedelta(hours=36))
+    ArticleFactory(title="other column", publish_at=now - timedelta(hours=30))
+    assert neighbour_titles(client, p) == (None, "A")
+    assert neighbour_titles(client, a) == ("P", "B")
+    assert neighbour_titles(client, b) == ("A", "C")
+    assert neighbour_titles(client, c) == ("B", None)
+
+
+def test_previous_and_next_with_equal_publish_times(client, column):
+    """Articles published in the same second are ordered by id and none is skipped."""
+    moment = timezone.now() - timedelta(days=1)
+    first, second, third = (
+        ArticleFactory(category=column, title=t, publish_at=moment) for t in "XYZ"
+    )
+    # Newest first means the highest id first among equal times.
+    assert neighbour_titles(client, third) == (None, "Y")
+    assert neighbour_titles(client, second) == ("Z", "X")
+    assert neighbour_titles(client, first) == ("Y", None)
+
+
+def test_article_page_has_click_script_and_noscript_beacon(client, column):
+    """The page loads the click script from the project and has a no-JS beacon."""
+    article = ArticleFactory(category=column)
+    response = client.get(article.get_absolute_url())
+    assert '<script src="/static/newsroom/js/clicks.js" defer></script>' in response.text
+    assert reverse("newsroom:article-click-beacon", args=[article.pk]) in response.text
+    assert "<script>" not in response.text  # no inline script
+
+
+def test_thumbnail_in_lists_has_dimensions(client, column):
+    """List thumbnails carry width and height so the page does not jump."""
+    article = ArticleFactory(category=column, cover=ImageFactory())
+    response = client.get(column.get_absolute_url())
+    assert f'src="{article.cover.url}"' in response.text
+    assert 'width="64" height="48"' in response.text
+
+
+def test_english_interface(client, column, settings):
+    """The public pages also read in English when that language is chosen."""
+    article = ArticleFactory(category=column)
+    response = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "You are here:" in response.text
+    assert "Clicks:" in response.text
