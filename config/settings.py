@@ -7,6 +7,7 @@ production (``DJANGO_DEBUG`` off) refuses to start without a real secret key.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -106,6 +107,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+    }
+    # Tests use a file, not the shared in-memory database, so that concurrent
+    # connections behave as in production (busy waits instead of table locks).
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get(
+            "DJANGO_TEST_SQLITE_NAME",
+            str(Path(tempfile.gettempdir()) / f"newsroom-test-{os.getpid()}.sqlite3"),
+        )
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

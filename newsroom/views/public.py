@@ -31,7 +31,11 @@ class DepartmentNavigationMixin:
     department = None
 
     def get_navigation(self, department):
-        return list(Category.objects.filter(department=department).order_by("order", "id"))
+        columns = list(Category.objects.filter(department=department).order_by("order", "id"))
+        for column in columns:
+            # Their URLs need the department's slug; don't fetch it again per column.
+            column.department = department
+        return columns
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

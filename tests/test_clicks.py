@@ -1,0 +1,237 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom.models import Article
+from newsroom.services import clicks
+from tests.factories import ArticleFactory
+
+BROWSER_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0 Safari/537.36"
+)
+
+
+def click_count(article):
+    return Article.objects.values_list("click_count", flat=True).get(pk=article.pk)
+
+
+@pytest.mark.django_db
+def test_increment_adds_one_and_returns_the_count():
+    """The service adds exactly one and returns the stored number."""
+    article = ArticleFactory()
+    assert clicks.article_click_increment(article_id=article.pk) == 1
+    assert clicks.article_click_increment(article_id=article.pk) == 2
+    assert click_count(article) == 2
+
+
+@pytest.mark.django_db
+def test_increment_refuses_invisible_articles():
+    """Drafts and future articles are not counted and report None."""
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    future = ArticleFactory(publish_at=timezone.now() + timedelta(hours=1))
+    assert clicks.article_click_increment(article_id=draft.pk) is None
+    assert clicks.article_click_increment(article_id=future.pk) is None
+    assert click_count(draft) == 0 and click_count(future) == 0
+
+
+@pytest.mark.django_db
+def test_click_endpoint_counts_once_per_visitor_window(client):
+    """A reload inside the window does not count again; the endpoint says so."""
+    article = ArticleFactory()
+    url = reverse("newsroom:article-click", args=[article.pk])
+    first = client.post(url, HTTP_USER_AGENT=BROWSER_UA)
+    assert first.status_code == 200
+    assert first.json() == {"count": 1, "counted": True}
+    assert clicks.VISITOR_COOKIE in first.cookies
+    again = client.post(url, HTTP_USER_AGENT=BROWSER_UA)
+    assert again.json() == {"count": 1, "counted": False}
+    assert click_count(article) == 1
+
+
+@pytest.mark.django_db
+def test_click_endpoint_counts_different_visitors():
+    """Two visitors (different cookies and addresses) each count."""
+    from django.test import Client
+
+    article = ArticleFactory()
+    url = reverse("newsroom:article-click", args=[article.pk])
+    Client(REMOTE_ADDR="10.0.0.1").post(url, HTTP_USER_AGENT=BROWSER_UA)
+    Client(REMOTE_ADDR="10.0.0.2").post(url, HTTP_USER_AGENT=BROWSER_UA)
+    assert click_count(article) == 2
+
+
+@pytest.mark.django_db
+def test_visitor_without_cookie_is_recognised_by_address(client):
+    """A client that drops cookies is still deduplicated by its hashed address and agent."""
+    from django.test import Client
+
+    article = ArticleFactory()
+    url = reverse("newsroom:article-click", args=[article.pk])
+    for _ in range(3):
+        Client(REMOTE_ADDR="10.0.0.9").post(url, HTTP_USER_AGENT=BROWSER_UA)
+    assert click_count(article) == 1
+
+
+@pytest.mark.django_db
+def test_window_expiry_counts_again(client, settings):
+    """With the window switched off every view counts."""
+    settings.NEWSROOM_CLICK_WINDOW_SECONDS = 0
+    article = ArticleFactory()
+    url = reverse("newsroom:article-click", args=[article.pk])
+    for _ in range(3):
+        client.post(url, HTTP_USER_AGENT=BROWSER_UA)
+    assert click_count(article) == 3
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "",
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)",
+        "Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)",
+        "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+        "Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)",
+        "curl/8.5.0",
+        "python-requests/2.31.0",
+        "kube-probe/1.29",
+    ],
+)
+@pytest.mark.django_db
+def test_bots_are_not_counted(client, user_agent):
+    """Crawlers, monitors and scripted clients never add a click."""
+    article = ArticleFactory()
+    response = client.post(
+        reverse("newsroom:article-click", args=[article.pk]), HTTP_USER_AGENT=user_agent
+    )
+    assert response.json()["counted"] is False
+    assert click_count(article) == 0
+
+
+@pytest.mark.parametrize("user_agent", [BROWSER_UA, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 "
+                                        "like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 "
+                                        "MicroMessenger/8.0.40"])
+def test_real_browsers_are_not_bots(user_agent):
+    """Ordinary desktop and WeChat browsers are counted."""
+    assert not clicks.is_bot(user_agent)
+
+
+@pytest.mark.django_db
+def test_beacon_counts_and_head_does_not(client):
+    """The no-JavaScript image beacon counts; a HEAD request never does."""
+    article = ArticleFactory()
+    url = reverse("newsroom:article-click-beacon", args=[article.pk])
+    head = client.head(url, HTTP_USER_AGENT=BROWSER_UA)
+    assert head.status_code == 200
+    assert click_count(article) == 0
+    response = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
+    assert response["Content-Type"] == "image/gif"
+    assert "no-cache" in response["Cache-Control"]
+    assert click_count(article) == 1
+
+
+@pytest.mark.django_db
+def test_article_page_itself_does_not_write(client):
+    """Rendering the article page counts nothing: the script or beacon does."""
+    article = ArticleFactory()
+    client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER_UA)
+    assert click_count(article) == 0
+
+
+@pytest.mark.django_db
+def test_click_endpoint_404_for_invisible_articles(client):
+    """Clicks on drafts or unknown ids are a 404 and change nothing."""
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    assert client.post(reverse("newsroom:article-click", args=[draft.pk]),
+                       HTTP_USER_AGENT=BROWSER_UA).status_code == 404
+    assert client.post("/click/99999999/", HTTP_USER_AGENT=BROWSER_UA).status_code == 404
+    assert click_count(draft) == 0
+
+
+@pytest.mark.django_db
+def test_click_endpoint_refuses_cross_site_posts(client):
+    """A POST a browser marks as cross-site is refused (the endpoint has no CSRF token)."""
+    article = ArticleFactory()
+    response = client.post(
+        reverse("newsroom:article-click", args=[article.pk]),
+        HTTP_USER_AGENT=BROWSER_UA, HTTP_SEC_FETCH_SITE="cross-site",
+    )
+    assert response.status_code == 403
+    assert click_count(article) == 0
+
+
+@pytest.mark.django_db
+def test_click_endpoint_is_one_query(client, django_assert_num_queries):
+    """Recording a view is a single SQL statement."""
+    article = ArticleFactory()
+    url = reverse("newsroom:article-click", args=[article.pk])
+    with django_assert_num_queries(1):
+        client.post(url, HTTP_USER_AGENT=BROWSER_UA)
+    with django_assert_num_queries(1):
+        client.post(url, HTTP_USER_AGENT=BROWSER_UA)
+
+
+@pytest.mark.django_db
+def test_click_endpoint_rejects_get(client):
+    """The counting endpoint only accepts POST."""
+    article = ArticleFactory()
+    assert client.get(reverse("newsroom:article-click", args=[article.pk])).status_code == 405
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_increments_lose_nothing_on_postgresql():
+    """200 increments from 8 threads on separate connections all land."""
+    article = ArticleFactory()
+    threads, per_thread = 8, 25
+    barrier = threading.Barrier(threads)
+    errors = []
+
+    def work():
+        try:
+            barrier.wait()
+            for _ in range(per_thread):
+                clicks.article_click_increment(article_id=article.pk)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert click_count(article) == threads * per_thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_increments_lose_nothing(settings):
+    """Concurrent increments on the configured database all land (SQLite too)."""
+    article = ArticleFactory()
+    threads, per_thread = 4, 10
+    errors = []
+
+    def work():
+        try:
+            for _ in range(per_thread):
+                clicks.article_click_increment(article_id=article.pk)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert click_count(article) == threads * per_thread
