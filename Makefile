@@ -52,7 +52,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-wrap --ignore=bench --ignore=.venv --ignore=tests
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:

@@ -91,7 +91,7 @@ def test_unknown_department_is_404(client):
     response = client.get("/no-such-department/")
     assert response.status_code == 404
     assert 'class="error-page"' in response.text
-    assert "页面没有找到" in response.text
+    assert "页面不存在" in response.text
 
 
 # --- column list ------------------------------------------------------------
