@@ -1,4 +1,8 @@
-from .content import Article, Image
-from .org import Category, Department
+from .activity import DailyClickCount, Revision, Transition
+from .content import Article, ArticleStatus, Attachment, Image, Rendition
+from .org import Category, Department, Membership
 
-__all__ = ["Article", "Category", "Department", "Image"]
+__all__ = [
+    "Article", "ArticleStatus", "Attachment", "Category", "DailyClickCount", "Department",
+    "Image", "Membership", "Rendition", "Revision", "Transition",
+]

@@ -127,6 +127,16 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("created by"), editable=False,
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("last saved by"), editable=False,
+    )
+    # Bumped by every save; a save based on an older version is an edit conflict.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True, editable=False)
+    # Words of title, summary and body prepared for search (see services/search.py).
+    search_document = models.TextField(editable=False, blank=True, default="")
 
     objects = ArticleQuerySet.as_manager()
 
@@ -188,3 +198,75 @@ class Article(models.Model):
         if not self.is_pinned:
             self.pinned_until = None
         super().save(*args, **kwargs)
+
+
+def attachment_path(instance, filename):
+    now = timezone.localtime()
+    return f"attachments/{now:%Y/%m}/{uuid.uuid4().hex}{_safe_extension(filename)}"
+
+
+def _safe_extension(filename):
+    if "." not in filename:
+        return ""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f".{extension}" if extension.isalnum() and len(extension) <= 8 else ""
+
+
+class Attachment(models.Model):
+    """A file (PDF, Word, Excel …) listed under an article, downloadable by readers."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("article")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(
+        _("name"), max_length=255, help_text=_("The file name readers see and download.")
+    )
+    content_type = models.CharField(_("content type"), max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
+    download_count = models.PositiveBigIntegerField(_("downloads"), default=0, editable=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("uploaded by"), editable=False,
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("order", "id")
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=("article", "order"), name="attachment_article_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("newsroom:attachment-download", kwargs={"pk": self.pk})
+
+
+class Rendition(models.Model):
+    """A resized copy of an image (a cover crop, a list thumbnail), made once and kept."""
+
+    image = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="renditions", verbose_name=_("image")
+    )
+    spec = models.CharField(_("specification"), max_length=40)
+    file = models.ImageField(_("file"), upload_to="renditions/", max_length=200,
+                             width_field="width", height_field="height")
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+
+    class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.UniqueConstraint(fields=("image", "spec"), name="rendition_unique_spec"),
+        ]
+
+    def __str__(self):
+        return f"{self.image_id} {self.spec}"
+
+    @property
+    def url(self):
+        return self.file.url

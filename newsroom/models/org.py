@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -66,3 +67,44 @@ class Category(models.Model):
             "newsroom:category-article-list",
             kwargs={"department_slug": self.department.slug, "slug": self.slug},
         )
+
+
+class MembershipQuerySet(models.QuerySet):
+    def reviewers(self):
+        return self.filter(role=Membership.Role.REVIEWER)
+
+
+class Membership(models.Model):
+    """A staff user's role in one department. Roles are data, edited in the admin."""
+
+    class Role(models.TextChoices):
+        EDITOR = "editor", _("Editor")
+        REVIEWER = "reviewer", _("Reviewer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("user"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("department"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EDITOR)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("department__order", "department_id", "user_id")
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "department"), name="membership_one_role_per_department"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["editor", "reviewer"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.department} · {self.get_role_display()}"
