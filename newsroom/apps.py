@@ -1,8 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def install_roles(sender, **kwargs):
+    # Permissions exist only after migrate has run, so the groups are made here.
+    from newsroom.services.roles import roles_install
+
+    roles_install()
 
 
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = _("Newsroom")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        post_migrate.connect(install_roles, sender=self)

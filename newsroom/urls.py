@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import clicks, public, uploads
+from .views import clicks, preview, public, uploads
 
 app_name = "newsroom"
 
 urlpatterns = [
     path("", public.HomeView.as_view(), name="home"),
     path("articles/<int:pk>/", public.ArticleDetailView.as_view(), name="article-detail"),
+    path("preview/articles/<int:pk>/", preview.ArticlePreviewView.as_view(),
+         name="article-preview"),
     path("click/<int:pk>/", clicks.ArticleClickView.as_view(), name="article-click"),
     path("click/<int:pk>/beacon.gif", clicks.ArticleClickBeaconView.as_view(),
          name="article-click-beacon"),

@@ -77,3 +77,13 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     publish_at = factory.Sequence(
         lambda n: timezone.now() - timezone.timedelta(days=1, minutes=n)
     )
+
+
+def member(department, role, username=None, **extra):
+    """A staff user with a role in a department, in the groups that role needs."""
+    from newsroom.services.roles import membership_grant
+
+    user = UserFactory(username=username or f"{role}-{department.slug}", **extra)
+    membership_grant(user=user, department=department, role=role)
+    user.refresh_from_db()
+    return user

@@ -26,7 +26,6 @@ def article_form_data(category, **overrides):
         "source": "学院办公室",
         "photographer": "",
         "responsible_editor": "陈静",
-        "status": Article.Status.PUBLISHED,
         "publish_at_0": (now - timezone.timedelta(minutes=1)).strftime("%Y-%m-%d"),
         "publish_at_1": (now - timezone.timedelta(minutes=1)).strftime("%H:%M:%S"),
         "pinned_until_0": "",
@@ -55,6 +54,12 @@ def test_admin_round_trip_article_with_uploaded_image(admin_user_client, client)
     article = Article.objects.get()
     assert article.created_by.username == "boss"
     assert article.cover == image
+    assert article.status == Article.Status.DRAFT
+    moderate = reverse("admin:newsroom_article_moderate", args=[article.pk])
+    admin_user_client.post(moderate, {"move": "submit"})
+    admin_user_client.post(moderate, {"move": "approve"})
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
 
     client.logout()
     page = client.get(article.get_absolute_url())
@@ -123,7 +128,7 @@ def test_changelist_filters_and_search(admin_user_client):
     response = admin_user_client.get(url, {"q": "运动会"})
     assert list(response.context["cl"].queryset) == [wanted]
     response = admin_user_client.get(
-        url, {"category__department__id__exact": wanted.category.department_id}
+        url, {"department": str(wanted.category.department_id)}
     )
     assert list(response.context["cl"].queryset) == [wanted]
     response = admin_user_client.get(url, {"status__exact": "draft"})

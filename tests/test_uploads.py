@@ -4,11 +4,12 @@ import zlib
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from PIL import ExifTags, ImageFile, ImageSequence
+from PIL import ExifTags, ImageCms, ImageFile, ImageSequence
 from PIL import Image as PILImage
 
 from newsroom.models import Image
@@ -16,6 +17,7 @@ from newsroom.services.uploads import UploadRejected, image_create_from_upload
 from tests.factories import StaffFactory, UserFactory, image_bytes
 
 UPLOAD_URL = "/editor/images/"
+ICC = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 PAYLOAD = b"<?php system($_GET['c']); ?><script>alert(document.cookie)</script>"
 
 
@@ -42,13 +44,13 @@ def jpeg_with_gps():
     return photo_bytes("JPEG", exif=exif)
 
 
-def animated_gif(frames=4, size=(40, 30)):
+def animation(fmt="GIF", frames=4, size=(40, 30)):
     colours = ["red", "green", "blue", "yellow", "white", "black"]
     pictures = [PILImage.new("RGB", size, colours[i % len(colours)]) for i in range(frames)]
+    options = {"comment": PAYLOAD} if fmt == "GIF" else {}
     buffer = io.BytesIO()
     pictures[0].save(
-        buffer, "GIF", save_all=True, append_images=pictures[1:], duration=120, loop=0,
-        comment=PAYLOAD,
+        buffer, fmt, save_all=True, append_images=pictures[1:], duration=120, loop=0, **options
     )
     return buffer.getvalue()
 
@@ -127,8 +129,12 @@ def test_service_stores_a_jpeg_under_a_random_name(media_root):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("fmt", "name", "extension"),
-    [("JPEG", "a.jpeg", ".jpg"), ("PNG", "a.png", ".png"), ("GIF", "a.gif", ".gif"),
-     ("WEBP", "a.webp", ".webp")],
+    [
+        ("JPEG", "a.jpeg", ".jpg"),
+        ("PNG", "a.png", ".png"),
+        ("GIF", "a.gif", ".gif"),
+        ("WEBP", "a.webp", ".webp"),
+    ],
 )
 def test_service_keeps_the_format(media_root, fmt, name, extension):
     """Each accepted format is stored in the same format, with its own extension."""
@@ -155,7 +161,8 @@ def test_service_trusts_content_not_the_file_name(media_root):
 def test_service_truncates_a_long_original_name():
     """The client's file name is kept, cut to the column's 255 characters."""
     name = "新闻" * 200 + ".jpg"
-    image = image_create_from_upload(uploaded_file=upload(photo_bytes(), name=name), user=None)
+    # ContentFile, unlike an UploadedFile, does not shorten the name itself.
+    image = image_create_from_upload(uploaded_file=ContentFile(photo_bytes(), name), user=None)
 
     assert image.original_name == name[:255]
 
@@ -204,43 +211,59 @@ def test_service_drops_bytes_appended_after_the_image(media_root, fmt):
 
 
 @pytest.mark.django_db
-def test_service_drops_a_jpeg_comment(media_root):
-    """A payload hidden in a JPEG comment segment is not stored."""
-    original = photo_bytes("JPEG", comment=PAYLOAD)
+@pytest.mark.parametrize("fmt", ["JPEG", "GIF"])
+def test_service_drops_a_comment(media_root, fmt):
+    """A payload hidden in a JPEG or GIF comment block is not stored."""
+    original = photo_bytes(fmt, comment=PAYLOAD)
     with PILImage.open(io.BytesIO(original)) as source:
         assert source.info["comment"] == PAYLOAD
 
-    image = image_create_from_upload(uploaded_file=upload(original), user=None)
+    image = image_create_from_upload(uploaded_file=upload(original, f"x.{fmt}"), user=None)
 
     assert b"<?php" not in stored_path(media_root, image).read_bytes()
 
 
 @pytest.mark.django_db
 def test_service_converts_cmyk_jpeg_to_rgb(media_root):
-    """A CMYK JPEG (print artwork) is stored as RGB, which every browser shows."""
+    """A CMYK JPEG (print artwork) is stored as RGB, without its now wrong colour profile."""
     buffer = io.BytesIO()
-    PILImage.new("CMYK", (50, 40), (0, 255, 255, 0)).save(buffer, "JPEG")
+    PILImage.new("CMYK", (50, 40), (0, 255, 255, 0)).save(buffer, "JPEG", icc_profile=ICC)
 
     image = image_create_from_upload(uploaded_file=upload(buffer.getvalue()), user=None)
 
     with PILImage.open(stored_path(media_root, image)) as stored:
         assert stored.mode == "RGB"
+        assert "icc_profile" not in stored.info
 
 
 @pytest.mark.django_db
-def test_service_keeps_gif_animation(media_root):
-    """An animated GIF keeps all its frames and timing, but not its comment."""
-    original = animated_gif(frames=4)
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_service_keeps_the_colour_profile(media_root, fmt):
+    """A photo's ICC profile survives re-encoding, so wide-gamut phone photos keep their colours."""
+    original = photo_bytes(fmt, icc_profile=ICC)
 
-    image = image_create_from_upload(uploaded_file=upload(original, name="a.gif"), user=None)
+    image = image_create_from_upload(uploaded_file=upload(original, f"x.{fmt}"), user=None)
+
+    with PILImage.open(stored_path(media_root, image)) as stored:
+        assert stored.info["icc_profile"] == ICC
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["GIF", "WEBP", "PNG"])
+def test_service_keeps_animation(media_root, fmt):
+    """An animated GIF, WebP or PNG keeps all its frames and timing, but not a GIF comment."""
+    original = animation(fmt, frames=4)
+
+    image = image_create_from_upload(uploaded_file=upload(original, name="a.img"), user=None)
 
     path = stored_path(media_root, image)
     with PILImage.open(path) as stored:
+        assert stored.format == fmt
         assert stored.is_animated and stored.n_frames == 4
-        assert stored.info["duration"] == 120
-        colours = {frame.convert("RGB").getpixel((0, 0)) for frame in ImageSequence.all_frames(stored)}
-        assert len(colours) == 4
-    assert PAYLOAD not in path.read_bytes()
+        frames = ImageSequence.all_frames(stored)
+        assert [frame.info["duration"] for frame in frames] == [120] * 4
+        assert len({frame.convert("RGB").getpixel((0, 0)) for frame in frames}) == 4
+    assert b"<?php" not in path.read_bytes()
 
 
 @pytest.mark.django_db
@@ -330,12 +353,24 @@ def test_service_refuses_over_pixels_before_decoding(settings, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_service_refuses_pillow_bomb_warning_when_the_setting_allows_more(settings):
+    """Past Pillow's own pixel limit the file is refused even if the setting is higher."""
+    settings.NEWSROOM_UPLOAD_MAX_PIXELS = 10**12
+    assert 10000 * 10000 > PILImage.MAX_IMAGE_PIXELS
+
+    with translation.override("en"), pytest.raises(UploadRejected) as refused:
+        image_create_from_upload(uploaded_file=upload(png_bomb(10000, 10000)), user=None)
+
+    assert "too many pixels" in str(refused.value.message)
+
+
+@pytest.mark.django_db
 def test_service_counts_pixels_of_every_animation_frame(settings, media_root):
     """An animation's frames count together, so many small frames cannot add up to a bomb."""
     settings.NEWSROOM_UPLOAD_MAX_PIXELS = 40 * 30 * 3
 
     with pytest.raises(UploadRejected):
-        image_create_from_upload(uploaded_file=upload(animated_gif(frames=4), "a.gif"), user=None)
+        image_create_from_upload(uploaded_file=upload(animation(frames=4), "a.gif"), user=None)
 
     assert stored_files(media_root) == []
 
@@ -393,8 +428,12 @@ def test_upload_url_name():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("fmt", "name", "content_type"),
-    [("JPEG", "校园.jpg", "image/jpeg"), ("PNG", "logo.png", "image/png"),
-     ("GIF", "anim.gif", "image/gif"), ("WEBP", "photo.webp", "image/webp")],
+    [
+        ("JPEG", "校园.jpg", "image/jpeg"),
+        ("PNG", "logo.png", "image/png"),
+        ("GIF", "anim.gif", "image/gif"),
+        ("WEBP", "photo.webp", "image/webp"),
+    ],
 )
 def test_view_accepts_an_image(staff_client, media_root, fmt, name, content_type):
     """A staff upload answers 200 with the URL CKEditor inserts, and stores the file."""
@@ -405,7 +444,10 @@ def test_view_accepts_an_image(staff_client, media_root, fmt, name, content_type
     assert response.status_code == 200
     image = Image.objects.get()
     assert response.json() == {
-        "url": image.url, "id": image.pk, "width": 320, "height": 240,
+        "url": image.url,
+        "id": image.pk,
+        "width": 320,
+        "height": 240,
     }
     now = timezone.localtime()
     assert response.json()["url"].startswith(f"/media/uploads/{now:%Y}/{now:%m}/")
@@ -435,9 +477,7 @@ def test_view_refuses_over_size_by_setting(staff_client, settings, media_root):
     content = photo_bytes()
     settings.NEWSROOM_UPLOAD_MAX_BYTES = len(content) - 1
 
-    response = staff_client.post(
-        UPLOAD_URL, {"upload": upload(content)}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = staff_client.post(UPLOAD_URL, {"upload": upload(content)}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
     assert "MB" in response.json()["error"]["message"]
@@ -470,7 +510,8 @@ def test_view_refuses_a_file_larger_than_the_request_data_limit(settings, media_
     client.get(reverse("admin:index"))
 
     response = client.post(
-        UPLOAD_URL, {"upload": upload(content)},
+        UPLOAD_URL,
+        {"upload": upload(content)},
         HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
     )
 
@@ -515,7 +556,8 @@ def test_view_with_csrf_checks_answers_400_when_form_data_is_too_big(settings):
     client.get(reverse("admin:index"))
 
     response = client.post(
-        UPLOAD_URL, {"upload": upload(photo_bytes()), "padding": "x" * 2048},
+        UPLOAD_URL,
+        {"upload": upload(photo_bytes()), "padding": "x" * 2048},
         HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
     )
 

@@ -1,16 +1,33 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_ckeditor_5.widgets import CKEditor5Widget
 
-from newsroom.models import Article, Category, Image
+from newsroom.models import Article, Category, Department, Image, Membership, Revision
+from newsroom.services import moderation, revisions
+
+from .scoping import DepartmentScopedAdminMixin
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # The version the editor started from; a newer one in the database is a conflict.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = (
+            "category", "title", "summary", "cover", "body", "author", "source", "photographer",
+            "responsible_editor", "publish_at", "is_pinned", "pinned_until",
+        )
         widgets = {
             "body": CKEditor5Widget(config_name="default"),
             "summary": forms.Textarea(attrs={"rows": 3}),
@@ -18,9 +35,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "category" in self.fields:
-            # Column labels name their department: fetch both in one query.
-            self.fields["category"].queryset = Category.objects.select_related("department")
+        if self.instance.pk and not self.is_bound:
+            self.fields["base_version"].initial = self.instance.version
         if "body" in self.fields:
             # The editor replaces the textarea; the browser must not demand it.
             self.fields["body"].widget.attrs.pop("required", None)
@@ -28,76 +44,378 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("pinned_until") and not cleaned.get("is_pinned"):
+        if cleaned.get("pinned_until") and not cleaned.get("is_pinned", self.instance.is_pinned):
             self.add_error("pinned_until", _("Only a pinned article can have a pin end time."))
+        base = cleaned.get("base_version")
+        if self.instance.pk and base is not None:
+            live = Article.objects.select_related("updated_by").get(pk=self.instance.pk)
+            if live.version != base:
+                raise forms.ValidationError(revisions.EditConflict(article=live).message)
         return cleaned
 
 
 class CategoryListFilter(admin.RelatedFieldListFilter):
-    """Column filter whose labels ("department / column") cost one query in all."""
+    """Column filter limited to the user's departments, labelled in one query."""
 
     def field_choices(self, field, request, model_admin):
-        columns = Category.objects.select_related("department").order_by(
-            "department__order", "department_id", "order"
-        )
+        columns = Category.objects.filter(
+            department__in=Department.objects.editable_by(request.user)
+        ).select_related("department").order_by("department__order", "department_id", "order")
         return [(column.pk, str(column)) for column in columns]
 
 
+class DepartmentListFilter(admin.SimpleListFilter):
+    title = gettext_lazy("department")
+    parameter_name = "department"
+
+    def lookups(self, request, model_admin):
+        return [(d.pk, d.name) for d in Department.objects.editable_by(request.user)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(category__department_id=value)
+        return queryset
+
+
+class ArticleScopeMixin(DepartmentScopedAdminMixin):
+    def scope(self, request, queryset):
+        return queryset.editable_by(request.user)
+
+
+def run_bulk(modeladmin, request, queryset, label, action):
+    """Apply a moderation service to each selected article; report what was refused."""
+    done, refused = 0, []
+    for article in queryset:
+        try:
+            action(article)
+            done += 1
+        except moderation.ModerationError as error:
+            refused.append(f"{article.title}: {error.message}")
+    if done:
+        modeladmin.message_user(
+            request, _("%(label)s: %(count)d article(s).") % {"label": label, "count": done},
+            messages.SUCCESS,
+        )
+    for line in refused:
+        modeladmin.message_user(request, line, messages.ERROR)
+
+
+class ModerationActionsMixin:
+    """Bulk actions and the per-article moderation view, all through the services."""
+
+    actions = ("submit_selected", "approve_selected", "reject_selected", "take_down_selected",
+               "pin_selected", "unpin_selected")
+
+    @admin.action(description=gettext_lazy("Submit selected articles for review"))
+    def submit_selected(self, request, queryset):
+        run_bulk(self, request, queryset, _("Submitted for review"),
+                 lambda a: moderation.article_submit(article=a, user=request.user))
+
+    @admin.action(description=gettext_lazy("Approve and publish selected articles"))
+    def approve_selected(self, request, queryset):
+        run_bulk(self, request, queryset, _("Approved"),
+                 lambda a: moderation.article_approve(article=a, user=request.user))
+
+    @admin.action(description=gettext_lazy("Reject selected articles…"))
+    def reject_selected(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if "confirm" in request.POST:
+            if reason:
+                run_bulk(self, request, queryset, _("Rejected"),
+                         lambda a: moderation.article_reject(article=a, user=request.user,
+                                                             reason=reason))
+                return None
+            self.message_user(request, _("Give the author a reason for the rejection."),
+                              messages.ERROR)
+        return TemplateResponse(request, "admin/newsroom/article/reject_selected.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Reject articles"),
+            "articles": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "reason": reason,
+        })
+
+    @admin.action(description=gettext_lazy("Take selected articles down"))
+    def take_down_selected(self, request, queryset):
+        run_bulk(self, request, queryset, _("Taken down"),
+                 lambda a: moderation.article_take_down(article=a, user=request.user))
+
+    @admin.action(description=gettext_lazy("Pin selected articles"))
+    def pin_selected(self, request, queryset):
+        run_bulk(self, request, queryset, _("Pinned"),
+                 lambda a: moderation.article_pin(article=a, user=request.user))
+
+    @admin.action(description=gettext_lazy("Unpin selected articles"))
+    def unpin_selected(self, request, queryset):
+        run_bulk(self, request, queryset, _("Unpinned"),
+                 lambda a: moderation.article_unpin(article=a, user=request.user))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not Department.objects.reviewable_by(request.user).exists():
+            for name in ("approve_selected", "reject_selected", "take_down_selected",
+                         "pin_selected", "unpin_selected"):
+                actions.pop(name, None)
+        return actions
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
     form = ArticleAdminForm
+    change_form_template = "admin/newsroom/article/change_form.html"
     list_display = ("title", "category", "status", "publish_at", "is_pinned", "click_count")
-    list_filter = (
-        "category__department", ("category", CategoryListFilter), "status", "is_pinned"
-    )
+    list_filter = (DepartmentListFilter, ("category", CategoryListFilter), "status", "is_pinned")
     list_select_related = ("category__department",)
     search_fields = ("title",)
     date_hierarchy = "publish_at"
     ordering = ("-publish_at", "-id")
     autocomplete_fields = ("cover",)
-    readonly_fields = ("click_count", "created_by", "created_at", "updated_at")
+    readonly_fields = ("status", "click_count", "created_by", "updated_by", "created_at",
+                       "updated_at", "version")
     list_per_page = 50
     show_full_result_count = False
-    fieldsets = (
-        (None, {"fields": ("category", "title", "summary", "cover", "body")}),
-        (_("Credits"), {"fields": ("author", "source", "photographer", "responsible_editor")}),
-        (_("Publishing"), {"fields": ("status", "publish_at", "is_pinned", "pinned_until")}),
-        (_("Record"), {
-            "classes": ("collapse",),
-            "fields": ("click_count", "created_by", "created_at", "updated_at"),
-        }),
-    )
+    sortable_by = ("title", "status", "publish_at", "is_pinned", "click_count")
+
+    def get_fieldsets(self, request, obj=None):
+        publishing = ["status", "publish_at"]
+        if self.may_pin(request, obj):
+            publishing += ["is_pinned", "pinned_until"]
+        return (
+            (None, {"fields": ("category", "title", "summary", "cover", "body", "base_version")}),
+            (_("Credits"), {"fields": ("author", "source", "photographer", "responsible_editor")}),
+            (_("Publishing"), {"fields": publishing}),
+            (_("Record"), {
+                "classes": ("collapse",),
+                "fields": ("click_count", "version", "created_by", "created_at", "updated_by",
+                           "updated_at"),
+            }),
+        )
+
+    def may_pin(self, request, obj):
+        if obj is not None:
+            return moderation.can_review(request.user, obj)
+        return Department.objects.reviewable_by(request.user).exists()
+
+    def get_exclude(self, request, obj=None):
+        # Fields a role may not change are left out of the form entirely, so a
+        # crafted POST that sets them has nothing to bind to.
+        if not self.may_pin(request, obj):
+            return ("is_pinned", "pinned_until")
+        return super().get_exclude(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "category":
+            kwargs["queryset"] = Category.objects.filter(
+                department__in=Department.objects.editable_by(request.user)
+            ).select_related("department")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.created_by_id is None:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        self.conflict = None
+        try:
+            self.saved_revision = revisions.article_save(
+                article=obj, user=request.user, base_version=form.cleaned_data.get("base_version")
+            )
+        except revisions.EditConflict as conflict:
+            # Somebody saved between the form check and this save: keep the
+            # attempt as a revision so that nothing typed is lost.
+            self.conflict = conflict
+            self.saved_revision = revisions.conflict_keep(
+                article=obj, user=request.user, live=conflict.article
+            )
+
+    def response_change(self, request, obj):
+        if getattr(self, "conflict", None):
+            self.message_user(request, self.conflict.message, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        revision = getattr(self, "saved_revision", None)
+        if revision is not None and revision.state == Revision.State.PENDING:
+            self.message_user(
+                request,
+                _("Your change is waiting for review; the published page is unchanged until "
+                  "a reviewer approves it."),
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+
+    # --- moderation, history and revisions -------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/moderate/", wrap(self.moderate_view),
+                 name="newsroom_article_moderate"),
+            path("<path:object_id>/revisions/compare/", wrap(self.revision_compare_view),
+                 name="newsroom_article_revision_compare"),
+            path("<path:object_id>/revisions/<int:number>/restore/",
+                 wrap(self.revision_restore_view), name="newsroom_article_revision_restore"),
+        ] + super().get_urls()
+
+    def get_article(self, request, object_id):
+        article = self.get_object(request, object_id)
+        if article is None:
+            from django.http import Http404
+
+            raise Http404
+        return article
+
+    def moderate_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_article(request, object_id)
+        move = request.POST.get("move", "")
+        try:
+            if move in moderation.MOVES:
+                publish_at = None
+                if move == "approve" and request.POST.get("publish_at"):
+                    publish_at = parse_local_datetime(request.POST["publish_at"])
+                moderation.transition(
+                    article=article, user=request.user, move=move,
+                    reason=request.POST.get("reason", ""), publish_at=publish_at,
+                )
+                self.message_user(request, _("The article was %(move)s.") % {
+                    "move": moderation.move_label(move)}, messages.SUCCESS)
+            elif move == "pin":
+                until = request.POST.get("until")
+                moderation.article_pin(
+                    article=article, user=request.user,
+                    until=parse_local_datetime(until) if until else None,
+                )
+                self.message_user(request, _("The article is pinned."), messages.SUCCESS)
+            elif move == "unpin":
+                moderation.article_unpin(article=article, user=request.user)
+                self.message_user(request, _("The article is no longer pinned."),
+                                  messages.SUCCESS)
+            else:
+                self.message_user(request, _("Unknown action."), messages.ERROR)
+        except moderation.NotPermitted:
+            raise
+        except (moderation.ModerationError, ValueError) as error:
+            self.message_user(request, getattr(error, "message", str(error)), messages.ERROR)
+        return HttpResponseRedirect(
+            reverse("admin:newsroom_article_change", args=[article.pk])
+        )
+
+    def revision_compare_view(self, request, object_id):
+        article = self.get_article(request, object_id)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        numbers = [request.GET.get("a", ""), request.GET.get("b", "")]
+        if not all(n.isdigit() for n in numbers):
+            from django.http import Http404
+
+            raise Http404
+        older = get_object_or_404(Revision, article=article, number=int(numbers[0]))
+        newer = get_object_or_404(Revision, article=article, number=int(numbers[1]))
+        return TemplateResponse(request, "admin/newsroom/article/revision_diff.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Changes between revisions %(a)s and %(b)s") % {
+                "a": older.number, "b": newer.number},
+            "opts": self.model._meta,
+            "original": article,
+            "older": older,
+            "newer": newer,
+            "changes": revisions.revision_diff(older, newer),
+        })
+
+    def revision_restore_view(self, request, object_id, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_article(request, object_id)
+        revision = get_object_or_404(Revision, article=article, number=number)
+        restored = revisions.revision_restore(revision=revision, user=request.user)
+        if restored.state == Revision.State.PENDING:
+            message = _("Revision %(number)s was restored as a change waiting for review.")
+        else:
+            message = _("Revision %(number)s was restored.")
+        self.message_user(request, message % {"number": number}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[article.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        article = self.get_object(request, object_id)
+        if article is not None:
+            user = request.user
+            extra_context.update({
+                "transitions": article.transitions.select_related("actor")[:50],
+                "revision_list": article.revisions.select_related("created_by")[:50],
+                "pending_revision": moderation.pending_revision(article),
+                "can_review": moderation.can_review(user, article),
+                "moves": moderation.allowed_moves(article.status),
+                "now_local": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            })
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def parse_local_datetime(value):
+    """A datetime-local input value in the site's time zone; ValueError if malformed."""
+    from datetime import datetime
+
+    moment = datetime.strptime(value.strip()[:16], "%Y-%m-%dT%H:%M")
+    return timezone.make_aware(moment)
+
+
+class ImageScopeMixin(DepartmentScopedAdminMixin):
+    def scope(self, request, queryset):
+        user = request.user
+        if user.is_superuser:
+            return queryset
+        colleagues = Membership.objects.filter(
+            department__in=Department.objects.editable_by(user)
+        ).values("user_id")
+        return queryset.filter(Q(uploaded_by=user) | Q(uploaded_by__in=colleagues))
+
+
+class ImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ("file", "alt_text")
+
+    def clean_file(self):
+        from newsroom.services import uploads
+
+        upload = self.cleaned_data.get("file")
+        if upload is not None and "file" in self.changed_data:
+            # The library takes files by the same rules as the editor's upload.
+            try:
+                self.original_name = (upload.name or "")[:255]
+                return uploads.reencode_upload(uploaded_file=upload)
+            except uploads.UploadRejected as rejected:
+                raise forms.ValidationError(rejected.message) from rejected
+        return upload
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(ImageScopeMixin, admin.ModelAdmin):
+    form = ImageAdminForm
     list_display = ("thumbnail", "__str__", "width", "height", "uploaded_by", "uploaded_at")
     list_select_related = ("uploaded_by",)
     search_fields = ("alt_text", "original_name")
-    readonly_fields = ("preview", "width", "height", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = ("preview", "width", "height", "size", "uploaded_by", "uploaded_at",
+                       "original_name")
     fields = ("file", "preview", "alt_text", "original_name", "width", "height", "size",
               "uploaded_by", "uploaded_at")
 
-    @admin.display(description=_("preview"))
+    @admin.display(description=gettext_lazy("preview"))
     def thumbnail(self, obj):
-        return format_html(
-            '<img src="{}" alt="" style="max-width:80px;max-height:60px">', obj.file.url
-        )
+        return format_html('<img src="{}" alt="" class="newsroom-thumb">', obj.file.url)
 
-    @admin.display(description=_("preview"))
+    @admin.display(description=gettext_lazy("preview"))
     def preview(self, obj):
         if not obj.pk:
             return "-"
-        return format_html('<img src="{}" alt="" style="max-width:400px">', obj.file.url)
+        return format_html('<img src="{}" alt="" class="newsroom-preview">', obj.file.url)
 
     def save_model(self, request, obj, form, change):
+        if "file" in form.changed_data:
+            obj.original_name = getattr(form, "original_name", obj.original_name)
+            obj.size = obj.file.size
         if not change:
             obj.uploaded_by = request.user
-            if obj.file and not obj.original_name:
-                obj.original_name = obj.file.name[:255]
         super().save_model(request, obj, form, change)

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from newsroom.models import Category, Department
+from newsroom.models import Category, Department, Membership
+from newsroom.services.roles import membership_sync
 
 
 class CategoryInline(admin.TabularInline):
@@ -27,6 +27,28 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("name", "department__name")
     ordering = ("department__order", "order")
 
-    @admin.display(description=_("department"))
-    def department_name(self, obj):
-        return obj.department.name
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Who is an editor or reviewer where. Site admins (superusers) manage this."""
+
+    list_display = ("user", "department", "role")
+    list_filter = ("role", "department")
+    list_select_related = ("user", "department")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "department__name")
+    autocomplete_fields = ("user",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        membership_sync(user=obj.user)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        membership_sync(user=obj.user)
+
+    def delete_queryset(self, request, queryset):
+        users = {membership.user for membership in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            membership_sync(user=user)

@@ -1,8 +1,8 @@
 from .activity import DailyClickCount, Revision, Transition
-from .content import Article, ArticleStatus, Attachment, Image, Rendition
+from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
 from .org import Category, Department, Membership
 
 __all__ = [
     "Article", "ArticleStatus", "Attachment", "Category", "DailyClickCount", "Department",
-    "Image", "Membership", "Rendition", "Revision", "Transition",
+    "Image", "Membership", "Rendition", "ReviewItem", "Revision", "Transition",
 ]

@@ -68,6 +68,25 @@ class ArticleQuerySet(models.QuerySet):
     def not_pinned(self, *, at=None):
         return self.exclude(self.pinned_condition(at=at))
 
+    def editable_by(self, user):
+        from .org import Department
+
+        return self.filter(category__department__in=Department.objects.editable_by(user))
+
+    def reviewable_by(self, user):
+        from .org import Department
+
+        return self.filter(category__department__in=Department.objects.reviewable_by(user))
+
+    def awaiting_review(self):
+        """Submitted articles and published ones with an edit waiting for approval."""
+        from .activity import Revision
+
+        pending_edit = Revision.objects.filter(
+            article=models.OuterRef("pk"), state=Revision.State.PENDING
+        )
+        return self.filter(Q(status=Article.Status.PENDING) | models.Exists(pending_edit))
+
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
 
@@ -270,3 +289,12 @@ class Rendition(models.Model):
     @property
     def url(self):
         return self.file.url
+
+
+class ReviewItem(Article):
+    """The reviewers' queue in the admin: articles waiting for a decision."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("article to review")
+        verbose_name_plural = _("review queue")

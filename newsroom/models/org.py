@@ -16,6 +16,27 @@ def validate_department_slug(value):
         raise ValidationError(_("“%(slug)s” is reserved by the site."), params={"slug": value})
 
 
+class DepartmentQuerySet(models.QuerySet):
+    """Who may work where: the department scoping used by every admin screen and service."""
+
+    def _with_role(self, user, roles):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            pk__in=Membership.objects.filter(user=user, role__in=roles).values("department_id")
+        )
+
+    def editable_by(self, user):
+        """Departments whose articles the user may write (editors and reviewers)."""
+        return self._with_role(user, [Membership.Role.EDITOR, Membership.Role.REVIEWER])
+
+    def reviewable_by(self, user):
+        """Departments whose articles the user may approve, reject, take down and pin."""
+        return self._with_role(user, [Membership.Role.REVIEWER])
+
+
 class Department(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
@@ -24,6 +45,8 @@ class Department(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         ordering = ("order", "id")

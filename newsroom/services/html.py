@@ -7,6 +7,8 @@ body written through the admin, a service, the shell or an import is cleaned
 the same way.
 """
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = frozenset(
@@ -38,8 +40,8 @@ ALLOWED_ATTRIBUTES = {
 # The classes CKEditor 5 writes for image placement, tables and resizing.
 ALLOWED_CLASSES = {
     "figure": {"image", "table", "image_resized", "image-style-side", "image-style-align-left",
-               "image-style-align-right", "image-style-align-center", "image-style-block-align-left",
-               "image-style-block-align-right", "image-inline"},
+               "image-style-align-right", "image-style-align-center",
+               "image-style-block-align-left", "image-style-block-align-right", "image-inline"},
     "img": {"image_resized"},
     "p": {"text-tiny", "text-small", "text-big", "text-huge"},
     "span": {"text-tiny", "text-small", "text-big", "text-huge"},
@@ -51,6 +53,23 @@ ALLOWED_STYLE_PROPERTIES = frozenset({"text-align", "width"})
 
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
+# What CKEditor writes as values ("center", "50%", "320px"). No parentheses,
+# quotes, slashes or backslashes: no url(), expression(), comments or escapes.
+_SAFE_STYLE_VALUE = re.compile(r"[A-Za-z0-9 .%-]+")
+
+
+def _filter_attribute(tag, attribute, value):
+    """Keep only plain declarations of the allowed style properties; drop an empty style."""
+    if attribute != "style":
+        return value
+    declarations = []
+    for declaration in value.split(";"):
+        name, _, css_value = declaration.partition(":")
+        name, css_value = name.strip().lower(), css_value.strip()
+        if name in ALLOWED_STYLE_PROPERTIES and _SAFE_STYLE_VALUE.fullmatch(css_value):
+            declarations.append(f"{name}:{css_value}")
+    return ";".join(declarations) or None
+
 
 _cleaner = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
@@ -58,6 +77,7 @@ _cleaner = nh3.Cleaner(
     attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
     allowed_classes={tag: set(classes) for tag, classes in ALLOWED_CLASSES.items()},
     filter_style_properties=set(ALLOWED_STYLE_PROPERTIES),
+    attribute_filter=_filter_attribute,
     url_schemes=set(URL_SCHEMES),
     link_rel="noopener noreferrer",
     strip_comments=True,

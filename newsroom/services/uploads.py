@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
-from PIL import ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import ImageFile, ImageOps, UnidentifiedImageError
 
 from newsroom.models import Image
 
@@ -47,11 +47,13 @@ class UploadRejected(Exception):
 def image_create_from_upload(*, uploaded_file, user) -> Image:
     """Validate an uploaded picture, re-encode it and store it as an ``Image``."""
     _check_size(uploaded_file)
-    data, extension = _decode_and_reencode(uploaded_file)
+    data, extension, (width, height) = _decode_and_reencode(uploaded_file)
     original_name = (uploaded_file.name or "")[:255]
     image = Image(original_name=original_name, size=len(data), uploaded_by=user)
     # upload_path keeps only the extension and makes up a random name.
     image.file.save(f"upload.{extension}", ContentFile(data), save=False)
+    # Set after the save, which does not measure an in-memory ContentFile.
+    image.width, image.height = width, height
     try:
         with transaction.atomic():
             image.save()
@@ -59,6 +61,13 @@ def image_create_from_upload(*, uploaded_file, user) -> Image:
         image.file.delete(save=False)
         raise
     return image
+
+
+def reencode_upload(*, uploaded_file) -> ContentFile:
+    """The validated, re-encoded file, ready to assign to an ``ImageField``."""
+    _check_size(uploaded_file)
+    data, extension, _size = _decode_and_reencode(uploaded_file)
+    return ContentFile(data, name=f"upload.{extension}")
 
 
 def _check_size(uploaded_file) -> None:
@@ -74,8 +83,8 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.3g}"
 
 
-def _decode_and_reencode(uploaded_file) -> tuple[bytes, str]:
-    """Return the re-encoded bytes and their file extension, or raise UploadRejected."""
+def _decode_and_reencode(uploaded_file) -> tuple[bytes, str, tuple[int, int]]:
+    """Return the re-encoded bytes, their file extension and size, or raise UploadRejected."""
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         # Some library switched this process-wide flag on: truncated files
         # would then decode as half-grey pictures instead of being refused.
@@ -93,7 +102,7 @@ def _decode_and_reencode(uploaded_file) -> tuple[bytes, str]:
                     raise UploadRejected(not_an_image)
                 _check_pixels(picture)
                 picture.load()
-                data = _reencode(picture)
+                data, size = _reencode(picture)
                 extension = EXTENSIONS[picture.format]
     except UploadRejected:
         raise
@@ -106,7 +115,7 @@ def _decode_and_reencode(uploaded_file) -> tuple[bytes, str]:
         # SyntaxError, struct.error, EOFError, ValueError...): all are refusals.
         logger.info("Image upload refused: %r", error, exc_info=True)
         raise UploadRejected(_("The image is damaged or incomplete and cannot be read.")) from error
-    return data, extension
+    return data, extension, size
 
 
 def _pixels_message() -> str:
@@ -130,7 +139,7 @@ def _frame_count(picture) -> int:
     return 1
 
 
-def _reencode(picture) -> bytes:
+def _reencode(picture) -> tuple[bytes, tuple[int, int]]:
     output = io.BytesIO()
     if _frame_count(picture) > 1:
         # Frame timing, loop count and transparency are kept; a comment is not.
@@ -139,7 +148,7 @@ def _reencode(picture) -> bytes:
             options["quality"] = WEBP_QUALITY
         picture.seek(0)
         picture.save(output, picture.format, save_all=True, **options)
-        return output.getvalue()
+        return output.getvalue(), picture.size
 
     upright = ImageOps.exif_transpose(picture)
     # The colour profile is kept (photos from phones are often not sRGB) as
@@ -150,7 +159,11 @@ def _reencode(picture) -> bytes:
             upright = upright.convert("RGB")
             icc_profile = None
         upright.save(
-            output, "JPEG", quality=JPEG_QUALITY, optimize=True, icc_profile=icc_profile,
+            output,
+            "JPEG",
+            quality=JPEG_QUALITY,
+            optimize=True,
+            icc_profile=icc_profile,
             comment=b"",
         )
     elif picture.format == "PNG":
@@ -159,4 +172,4 @@ def _reencode(picture) -> bytes:
         upright.save(output, "GIF", comment=b"")
     else:
         upright.save(output, "WEBP", quality=WEBP_QUALITY, icc_profile=icc_profile)
-    return output.getvalue()
+    return output.getvalue(), upright.size

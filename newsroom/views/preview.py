@@ -1,0 +1,50 @@
+from django.http import Http404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView
+
+from newsroom.models import Article, Revision
+from newsroom.services import moderation, revisions
+
+from .public import DepartmentNavigationMixin, neighbours
+
+
+@method_decorator(never_cache, name="dispatch")
+class ArticlePreviewView(DepartmentNavigationMixin, DetailView):
+    """
+    An article as the public would see it, for the staff who may edit it.
+
+    Shows the edit waiting for review when there is one (or ``?revision=N``).
+    Never counted as a click, never cached, and a 404 for everybody else.
+    """
+
+    template_name = "newsroom/article_detail.html"
+    context_object_name = "article"
+
+    def get_object(self, queryset=None):
+        user = self.request.user
+        article = (
+            Article.objects.select_related("category__department", "cover")
+            .filter(pk=self.kwargs["pk"]).first()
+        )
+        if article is None or not user.is_authenticated or not user.is_staff:
+            raise Http404
+        if not moderation.can_edit(user, article):
+            raise Http404
+        number = self.request.GET.get("revision", "")
+        if number.isdigit() and len(number) < 10:
+            revision = Revision.objects.filter(article=article, number=int(number)).first()
+        else:
+            revision = moderation.pending_revision(article)
+        if revision is not None:
+            article = revisions.revision_preview(article=article, revision=revision)
+        self.revision = revision
+        self.department = article.category.department
+        return article
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["previous_article"], context["next_article"] = neighbours(self.object)
+        context["preview"] = True
+        context["preview_revision"] = self.revision
+        return context
