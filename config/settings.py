@@ -44,9 +44,7 @@ if not SECRET_KEY:
     # Development only: never used once DEBUG is off.
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
-ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"]
-)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -218,27 +216,59 @@ CKEDITOR_5_CONFIGS = {
         "language": "zh-cn",
         "toolbar": {
             "items": [
-                "heading", "|", "bold", "italic", "underline", "strikethrough", "link",
-                "|", "bulletedList", "numberedList", "blockQuote", "insertTable",
-                "|", "alignment", "imageUpload", "|", "undo", "redo",
+                "heading",
+                "|",
+                "bold",
+                "italic",
+                "underline",
+                "strikethrough",
+                "link",
+                "|",
+                "bulletedList",
+                "numberedList",
+                "blockQuote",
+                "insertTable",
+                "|",
+                "alignment",
+                "imageUpload",
+                "|",
+                "undo",
+                "redo",
             ],
             "shouldNotGroupWhenFull": True,
         },
         "heading": {
             "options": [
                 {"model": "paragraph", "title": "Paragraph", "class": "ck-heading_paragraph"},
-                {"model": "heading2", "view": "h2", "title": "Heading 2",
-                 "class": "ck-heading_heading2"},
-                {"model": "heading3", "view": "h3", "title": "Heading 3",
-                 "class": "ck-heading_heading3"},
-                {"model": "heading4", "view": "h4", "title": "Heading 4",
-                 "class": "ck-heading_heading4"},
+                {
+                    "model": "heading2",
+                    "view": "h2",
+                    "title": "Heading 2",
+                    "class": "ck-heading_heading2",
+                },
+                {
+                    "model": "heading3",
+                    "view": "h3",
+                    "title": "Heading 3",
+                    "class": "ck-heading_heading3",
+                },
+                {
+                    "model": "heading4",
+                    "view": "h4",
+                    "title": "Heading 4",
+                    "class": "ck-heading_heading4",
+                },
             ]
         },
         "image": {
             "toolbar": [
-                "imageTextAlternative", "|", "imageStyle:alignLeft", "imageStyle:alignCenter",
-                "imageStyle:alignRight", "|", "toggleImageCaption",
+                "imageTextAlternative",
+                "|",
+                "imageStyle:alignLeft",
+                "imageStyle:alignCenter",
+                "imageStyle:alignRight",
+                "|",
+                "toggleImageCaption",
             ],
             "styles": ["alignLeft", "alignCenter", "alignRight", "full", "side"],
         },

@@ -10,8 +10,6 @@ urlpatterns = [
 
 if settings.NEWSROOM_SERVE_MEDIA:
     # Behind nginx (see deploy/) the web server serves media from disk instead.
-    urlpatterns.insert(
-        0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.insert(0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
 handler404 = "newsroom.views.errors.page_not_found"

@@ -7,13 +7,20 @@ app_name = "newsroom"
 urlpatterns = [
     path("", public.HomeView.as_view(), name="home"),
     path("articles/<int:pk>/", public.ArticleDetailView.as_view(), name="article-detail"),
-    path("preview/articles/<int:pk>/", preview.ArticlePreviewView.as_view(),
-         name="article-preview"),
+    path(
+        "preview/articles/<int:pk>/", preview.ArticlePreviewView.as_view(), name="article-preview"
+    ),
     path("click/<int:pk>/", clicks.ArticleClickView.as_view(), name="article-click"),
-    path("click/<int:pk>/beacon.gif", clicks.ArticleClickBeaconView.as_view(),
-         name="article-click-beacon"),
+    path(
+        "click/<int:pk>/beacon.gif",
+        clicks.ArticleClickBeaconView.as_view(),
+        name="article-click-beacon",
+    ),
     path("editor/images/", uploads.EditorImageUploadView.as_view(), name="editor-image-upload"),
     path("<slug:slug>/", public.DepartmentDetailView.as_view(), name="department-detail"),
-    path("<slug:department_slug>/<slug:slug>/", public.CategoryArticleListView.as_view(),
-         name="category-article-list"),
+    path(
+        "<slug:department_slug>/<slug:slug>/",
+        public.CategoryArticleListView.as_view(),
+        name="category-article-list",
+    ),
 ]

@@ -74,9 +74,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     author = "张老师"
     source = "学院办公室"
     status = Article.Status.PUBLISHED
-    publish_at = factory.Sequence(
-        lambda n: timezone.now() - timezone.timedelta(days=1, minutes=n)
-    )
+    publish_at = factory.Sequence(lambda n: timezone.now() - timezone.timedelta(days=1, minutes=n))
 
 
 def member(department, role, username=None, **extra):

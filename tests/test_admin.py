@@ -75,7 +75,9 @@ def test_admin_save_cleans_the_body(admin_user_client):
     column = CategoryFactory()
     admin_user_client.post(
         reverse("admin:newsroom_article_add"),
-        article_form_data(column, body='<p>好</p><img src="x" onerror="alert(1)"><script>1</script>'),
+        article_form_data(
+            column, body='<p>好</p><img src="x" onerror="alert(1)"><script>1</script>'
+        ),
     )
     assert Article.objects.get().body == '<p>好</p><img src="x">'
 
@@ -127,9 +129,7 @@ def test_changelist_filters_and_search(admin_user_client):
     url = reverse("admin:newsroom_article_changelist")
     response = admin_user_client.get(url, {"q": "运动会"})
     assert list(response.context["cl"].queryset) == [wanted]
-    response = admin_user_client.get(
-        url, {"department": str(wanted.category.department_id)}
-    )
+    response = admin_user_client.get(url, {"department": str(wanted.category.department_id)})
     assert list(response.context["cl"].queryset) == [wanted]
     response = admin_user_client.get(url, {"status__exact": "draft"})
     assert [a.title for a in response.context["cl"].queryset] == ["其他新闻"]

@@ -113,9 +113,15 @@ def test_bots_are_not_counted(client, user_agent):
     assert click_count(article) == 0
 
 
-@pytest.mark.parametrize("user_agent", [BROWSER_UA, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 "
-                                        "like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 "
-                                        "MicroMessenger/8.0.40"])
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        BROWSER_UA,
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 "
+        "like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 "
+        "MicroMessenger/8.0.40",
+    ],
+)
 def test_real_browsers_are_not_bots(user_agent):
     """Ordinary desktop and WeChat browsers are counted."""
     assert not clicks.is_bot(user_agent)
@@ -147,8 +153,12 @@ def test_article_page_itself_does_not_write(client):
 def test_click_endpoint_404_for_invisible_articles(client):
     """Clicks on drafts or unknown ids are a 404 and change nothing."""
     draft = ArticleFactory(status=Article.Status.DRAFT)
-    assert client.post(reverse("newsroom:article-click", args=[draft.pk]),
-                       HTTP_USER_AGENT=BROWSER_UA).status_code == 404
+    assert (
+        client.post(
+            reverse("newsroom:article-click", args=[draft.pk]), HTTP_USER_AGENT=BROWSER_UA
+        ).status_code
+        == 404
+    )
     assert client.post("/click/99999999/", HTTP_USER_AGENT=BROWSER_UA).status_code == 404
     assert click_count(draft) == 0
 
@@ -159,7 +169,8 @@ def test_click_endpoint_refuses_cross_site_posts(client):
     article = ArticleFactory()
     response = client.post(
         reverse("newsroom:article-click", args=[article.pk]),
-        HTTP_USER_AGENT=BROWSER_UA, HTTP_SEC_FETCH_SITE="cross-site",
+        HTTP_USER_AGENT=BROWSER_UA,
+        HTTP_SEC_FETCH_SITE="cross-site",
     )
     assert response.status_code == 403
     assert click_count(article) == 0

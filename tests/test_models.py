@@ -25,10 +25,15 @@ def test_published_at_the_boundary():
     """An article is visible from its publish time on, not a second earlier."""
     moment = timezone.now() + timedelta(hours=1)
     article = ArticleFactory(publish_at=moment)
-    assert not Article.objects.published(at=moment - timedelta(seconds=1)).filter(
-        pk=article.pk).exists()
+    assert (
+        not Article.objects.published(at=moment - timedelta(seconds=1))
+        .filter(pk=article.pk)
+        .exists()
+    )
     assert Article.objects.published(at=moment).filter(pk=article.pk).exists()
-    assert article.is_visible(at=moment) and not article.is_visible(at=moment - timedelta(seconds=1))
+    assert article.is_visible(at=moment) and not article.is_visible(
+        at=moment - timedelta(seconds=1)
+    )
 
 
 def test_pinned_respects_end_time():

@@ -30,24 +30,35 @@ def reviewer(column):
 
 
 def draft(column, editor, **fields):
-    article = Article(category=column, title=fields.pop("title", "草稿文章"), body="<p>正文</p>",
-                      **fields)
+    article = Article(
+        category=column, title=fields.pop("title", "草稿文章"), body="<p>正文</p>", **fields
+    )
     revisions.article_save(article=article, user=editor)
     return article
 
 
 MOVE_TABLE = [
     # (from status, move, allowed)
-    (S.DRAFT, "submit", True), (S.DRAFT, "approve", False), (S.DRAFT, "reject", False),
+    (S.DRAFT, "submit", True),
+    (S.DRAFT, "approve", False),
+    (S.DRAFT, "reject", False),
     (S.DRAFT, "take_down", False),
-    (S.PENDING, "submit", False), (S.PENDING, "approve", True), (S.PENDING, "reject", True),
+    (S.PENDING, "submit", False),
+    (S.PENDING, "approve", True),
+    (S.PENDING, "reject", True),
     (S.PENDING, "take_down", False),
-    (S.PUBLISHED, "submit", False), (S.PUBLISHED, "approve", False),
-    (S.PUBLISHED, "reject", False), (S.PUBLISHED, "take_down", True),
-    (S.REJECTED, "submit", True), (S.REJECTED, "approve", False), (S.REJECTED, "reject", False),
+    (S.PUBLISHED, "submit", False),
+    (S.PUBLISHED, "approve", False),
+    (S.PUBLISHED, "reject", False),
+    (S.PUBLISHED, "take_down", True),
+    (S.REJECTED, "submit", True),
+    (S.REJECTED, "approve", False),
+    (S.REJECTED, "reject", False),
     (S.REJECTED, "take_down", False),
-    (S.TAKEN_DOWN, "submit", True), (S.TAKEN_DOWN, "approve", False),
-    (S.TAKEN_DOWN, "reject", False), (S.TAKEN_DOWN, "take_down", False),
+    (S.TAKEN_DOWN, "submit", True),
+    (S.TAKEN_DOWN, "approve", False),
+    (S.TAKEN_DOWN, "reject", False),
+    (S.TAKEN_DOWN, "take_down", False),
 ]
 
 
@@ -82,8 +93,11 @@ def test_full_cycle_with_rejection_and_history(column, editor, reviewer):
     moderation.article_approve(article=article, user=reviewer)
     article.refresh_from_db()
     assert article.status == S.PUBLISHED and article.rejection_reason == ""
-    steps = list(Transition.objects.filter(article=article).order_by("created_at", "id")
-                 .values_list("from_status", "to_status", "actor__username", "reason"))
+    steps = list(
+        Transition.objects.filter(article=article)
+        .order_by("created_at", "id")
+        .values_list("from_status", "to_status", "actor__username", "reason")
+    )
     assert steps == [
         ("draft", "pending", editor.username, ""),
         ("pending", "rejected", reviewer.username, "标题需要修改"),
@@ -130,8 +144,9 @@ def test_reviewer_of_another_department_cannot_review(column, editor):
         moderation.article_submit(article=article, user=other_reviewer)
 
 
-def test_outcome_is_mailed_to_the_author(column, editor, reviewer,
-                                        django_capture_on_commit_callbacks):
+def test_outcome_is_mailed_to_the_author(
+    column, editor, reviewer, django_capture_on_commit_callbacks
+):
     """Authors receive the reviewer's decision and reason by e-mail, once committed."""
     article = draft(column, editor, title="运动会通知")
     with django_capture_on_commit_callbacks(execute=True):
@@ -168,8 +183,9 @@ def test_pin_with_end_time(column, reviewer):
     assert Article.objects.pinned(at=until - timedelta(seconds=1)).filter(pk=article.pk).exists()
     assert not Article.objects.pinned(at=until).filter(pk=article.pk).exists()
     with pytest.raises(moderation.ModerationError):
-        moderation.article_pin(article=article, user=reviewer,
-                               until=timezone.now() - timedelta(minutes=1))
+        moderation.article_pin(
+            article=article, user=reviewer, until=timezone.now() - timedelta(minutes=1)
+        )
     moderation.article_unpin(article=article, user=reviewer)
     article.refresh_from_db()
     assert not article.is_pinned
@@ -183,8 +199,11 @@ def test_every_save_stores_a_revision(column, editor):
     article = draft(column, editor, title="第一版")
     article.title = "第二版"
     revisions.article_save(article=article, user=editor, base_version=article.version)
-    rows = list(Revision.objects.filter(article=article).order_by("number")
-                .values_list("number", "title", "created_by__username"))
+    rows = list(
+        Revision.objects.filter(article=article)
+        .order_by("number")
+        .values_list("number", "title", "created_by__username")
+    )
     assert rows == [(1, "第一版", editor.username), (2, "第二版", editor.username)]
 
 
@@ -255,8 +274,9 @@ def test_restore_creates_a_new_revision(column, editor):
     restored = revisions.revision_restore(revision=first, user=editor)
     assert restored.number == 3
     assert Article.objects.get(pk=article.pk).title == "版本一"
-    assert list(Revision.objects.filter(article=article).order_by("number")
-                .values_list("title", flat=True)) == ["版本一", "版本二", "版本一"]
+    assert list(
+        Revision.objects.filter(article=article).order_by("number").values_list("title", flat=True)
+    ) == ["版本一", "版本二", "版本一"]
 
 
 def test_revision_diff_lists_changed_lines(column, editor):

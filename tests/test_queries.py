@@ -28,11 +28,16 @@ def build_site(articles_per_column):
     rows = []
     for column in columns:
         for i in range(articles_per_column):
-            rows.append(Article(
-                category=column, title=f"{column.slug}-{i}", status=Article.Status.PUBLISHED,
-                publish_at=now - timedelta(hours=i + 1), cover=cover if i % 3 == 0 else None,
-                is_pinned=i in (5, 7),
-            ))
+            rows.append(
+                Article(
+                    category=column,
+                    title=f"{column.slug}-{i}",
+                    status=Article.Status.PUBLISHED,
+                    publish_at=now - timedelta(hours=i + 1),
+                    cover=cover if i % 3 == 0 else None,
+                    is_pinned=i in (5, 7),
+                )
+            )
     Article.objects.bulk_create(rows)
     return department, columns
 

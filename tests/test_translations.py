@@ -46,13 +46,23 @@ def test_every_source_string_is_in_the_catalog(tmp_path):
     """Extracting messages from the current code adds nothing untranslated."""
     base = Path(settings.BASE_DIR)
     for name in ("newsroom", "templates", "config", "locale"):
-        shutil.copytree(base / name, tmp_path / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            base / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
     shutil.copy(base / "manage.py", tmp_path / "manage.py")
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-wrap",
-         "--no-obsolete"],
-        cwd=tmp_path, check=True, capture_output=True,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-wrap",
+            "--no-obsolete",
+        ],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
     )
     fresh = (tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po").read_text("utf-8")
     assert untranslated(fresh) == []

@@ -54,7 +54,9 @@ def test_department_homepage_shows_pinned_then_newest_per_column(client, column)
     """Each column block lists its pinned articles first, then the newest."""
     other = CategoryFactory(department=column.department, name="通知公告", slug="notices")
     old_pinned = ArticleFactory(
-        category=column, title="置顶旧闻", is_pinned=True,
+        category=column,
+        title="置顶旧闻",
+        is_pinned=True,
         publish_at=timezone.now() - timedelta(days=30),
     )
     newest = ArticleFactory(category=column, title="最新消息", publish_at=timezone.now())
@@ -77,7 +79,9 @@ def test_department_homepage_limits_each_column(client, column):
 def test_expired_pin_returns_to_date_order(client, column):
     """An article whose pin has ended is listed by its date again."""
     ArticleFactory(
-        category=column, title="过期置顶", is_pinned=True,
+        category=column,
+        title="过期置顶",
+        is_pinned=True,
         pinned_until=timezone.now() - timedelta(minutes=1),
         publish_at=timezone.now() - timedelta(days=10),
     )
@@ -101,7 +105,9 @@ def test_column_list_pages_of_twenty_pinned_first(client, column):
     """Page 1 has the pinned article first and twenty rows in all."""
     make_column_articles(column, 45)
     pinned = ArticleFactory(
-        category=column, title="置顶", is_pinned=True,
+        category=column,
+        title="置顶",
+        is_pinned=True,
         publish_at=timezone.now() - timedelta(days=300),
     )
     response = client.get(column.get_absolute_url())
@@ -193,8 +199,12 @@ def test_overlong_path_is_404(client, column):
 def test_article_detail_shows_breadcrumb_time_clicks_and_credits(client, column):
     """The article page shows 当前位置, 时间, 点击 and the credit line."""
     article = ArticleFactory(
-        category=column, title="学院召开教学工作会议", author="张明", source="学院办公室",
-        photographer="李华", responsible_editor="陈静",
+        category=column,
+        title="学院召开教学工作会议",
+        author="张明",
+        source="学院办公室",
+        photographer="李华",
+        responsible_editor="陈静",
         publish_at=timezone.make_aware(timezone.datetime(2023, 5, 13, 14, 54, 29)),
     )
     Article.objects.filter(pk=article.pk).update(click_count=1234)
@@ -253,10 +263,15 @@ def test_previous_and_next_follow_the_list_order(client, column):
     a = ArticleFactory(category=column, title="A", publish_at=now - timedelta(days=1))
     b = ArticleFactory(category=column, title="B", publish_at=now - timedelta(days=2))
     c = ArticleFactory(category=column, title="C", publish_at=now - timedelta(days=3))
-    p = ArticleFactory(category=column, title="P", publish_at=now - timedelta(days=9),
-                       is_pinned=True)
-    ArticleFactory(category=column, title="draft", status=Article.Status.DRAFT,
-                   publish_at=now - timedelta(hours=36))
+    p = ArticleFactory(
+        category=column, title="P", publish_at=now - timedelta(days=9), is_pinned=True
+    )
+    ArticleFactory(
+        category=column,
+        title="draft",
+        status=Article.Status.DRAFT,
+        publish_at=now - timedelta(hours=36),
+    )
     ArticleFactory(title="other column", publish_at=now - timedelta(hours=30))
     assert neighbour_titles(client, p) == (None, "A")
     assert neighbour_titles(client, a) == ("P", "B")

@@ -25,8 +25,18 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = (
-            "category", "title", "summary", "cover", "body", "author", "source", "photographer",
-            "responsible_editor", "publish_at", "is_pinned", "pinned_until",
+            "category",
+            "title",
+            "summary",
+            "cover",
+            "body",
+            "author",
+            "source",
+            "photographer",
+            "responsible_editor",
+            "publish_at",
+            "is_pinned",
+            "pinned_until",
         )
         widgets = {
             "body": CKEditor5Widget(config_name="default"),
@@ -58,9 +68,11 @@ class CategoryListFilter(admin.RelatedFieldListFilter):
     """Column filter limited to the user's departments, labelled in one query."""
 
     def field_choices(self, field, request, model_admin):
-        columns = Category.objects.filter(
-            department__in=Department.objects.editable_by(request.user)
-        ).select_related("department").order_by("department__order", "department_id", "order")
+        columns = (
+            Category.objects.filter(department__in=Department.objects.editable_by(request.user))
+            .select_related("department")
+            .order_by("department__order", "department_id", "order")
+        )
         return [(column.pk, str(column)) for column in columns]
 
 
@@ -94,7 +106,8 @@ def run_bulk(modeladmin, request, queryset, label, action):
             refused.append(f"{article.title}: {error.message}")
     if done:
         modeladmin.message_user(
-            request, _("%(label)s: %(count)d article(s).") % {"label": label, "count": done},
+            request,
+            _("%(label)s: %(count)d article(s).") % {"label": label, "count": done},
             messages.SUCCESS,
         )
     for line in refused:
@@ -104,59 +117,106 @@ def run_bulk(modeladmin, request, queryset, label, action):
 class ModerationActionsMixin:
     """Bulk actions and the per-article moderation view, all through the services."""
 
-    actions = ("submit_selected", "approve_selected", "reject_selected", "take_down_selected",
-               "pin_selected", "unpin_selected")
+    actions = (
+        "submit_selected",
+        "approve_selected",
+        "reject_selected",
+        "take_down_selected",
+        "pin_selected",
+        "unpin_selected",
+    )
 
     @admin.action(description=gettext_lazy("Submit selected articles for review"))
     def submit_selected(self, request, queryset):
-        run_bulk(self, request, queryset, _("Submitted for review"),
-                 lambda a: moderation.article_submit(article=a, user=request.user))
+        run_bulk(
+            self,
+            request,
+            queryset,
+            _("Submitted for review"),
+            lambda a: moderation.article_submit(article=a, user=request.user),
+        )
 
     @admin.action(description=gettext_lazy("Approve and publish selected articles"))
     def approve_selected(self, request, queryset):
-        run_bulk(self, request, queryset, _("Approved"),
-                 lambda a: moderation.article_approve(article=a, user=request.user))
+        run_bulk(
+            self,
+            request,
+            queryset,
+            _("Approved"),
+            lambda a: moderation.article_approve(article=a, user=request.user),
+        )
 
     @admin.action(description=gettext_lazy("Reject selected articles…"))
     def reject_selected(self, request, queryset):
         reason = request.POST.get("reason", "").strip()
         if "confirm" in request.POST:
             if reason:
-                run_bulk(self, request, queryset, _("Rejected"),
-                         lambda a: moderation.article_reject(article=a, user=request.user,
-                                                             reason=reason))
+                run_bulk(
+                    self,
+                    request,
+                    queryset,
+                    _("Rejected"),
+                    lambda a: moderation.article_reject(
+                        article=a, user=request.user, reason=reason
+                    ),
+                )
                 return None
-            self.message_user(request, _("Give the author a reason for the rejection."),
-                              messages.ERROR)
-        return TemplateResponse(request, "admin/newsroom/article/reject_selected.html", {
-            **self.admin_site.each_context(request),
-            "title": _("Reject articles"),
-            "articles": queryset,
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "reason": reason,
-        })
+            self.message_user(
+                request, _("Give the author a reason for the rejection."), messages.ERROR
+            )
+        return TemplateResponse(
+            request,
+            "admin/newsroom/article/reject_selected.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject articles"),
+                "articles": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "reason": reason,
+            },
+        )
 
     @admin.action(description=gettext_lazy("Take selected articles down"))
     def take_down_selected(self, request, queryset):
-        run_bulk(self, request, queryset, _("Taken down"),
-                 lambda a: moderation.article_take_down(article=a, user=request.user))
+        run_bulk(
+            self,
+            request,
+            queryset,
+            _("Taken down"),
+            lambda a: moderation.article_take_down(article=a, user=request.user),
+        )
 
     @admin.action(description=gettext_lazy("Pin selected articles"))
     def pin_selected(self, request, queryset):
-        run_bulk(self, request, queryset, _("Pinned"),
-                 lambda a: moderation.article_pin(article=a, user=request.user))
+        run_bulk(
+            self,
+            request,
+            queryset,
+            _("Pinned"),
+            lambda a: moderation.article_pin(article=a, user=request.user),
+        )
 
     @admin.action(description=gettext_lazy("Unpin selected articles"))
     def unpin_selected(self, request, queryset):
-        run_bulk(self, request, queryset, _("Unpinned"),
-                 lambda a: moderation.article_unpin(article=a, user=request.user))
+        run_bulk(
+            self,
+            request,
+            queryset,
+            _("Unpinned"),
+            lambda a: moderation.article_unpin(article=a, user=request.user),
+        )
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not Department.objects.reviewable_by(request.user).exists():
-            for name in ("approve_selected", "reject_selected", "take_down_selected",
-                         "pin_selected", "unpin_selected"):
+            for name in (
+                "approve_selected",
+                "reject_selected",
+                "take_down_selected",
+                "pin_selected",
+                "unpin_selected",
+            ):
                 actions.pop(name, None)
         return actions
 
@@ -172,8 +232,15 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
     date_hierarchy = "publish_at"
     ordering = ("-publish_at", "-id")
     autocomplete_fields = ("cover",)
-    readonly_fields = ("status", "click_count", "created_by", "updated_by", "created_at",
-                       "updated_at", "version")
+    readonly_fields = (
+        "status",
+        "click_count",
+        "created_by",
+        "updated_by",
+        "created_at",
+        "updated_at",
+        "version",
+    )
     list_per_page = 50
     show_full_result_count = False
     sortable_by = ("title", "status", "publish_at", "is_pinned", "click_count")
@@ -186,11 +253,20 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
             (None, {"fields": ("category", "title", "summary", "cover", "body", "base_version")}),
             (_("Credits"), {"fields": ("author", "source", "photographer", "responsible_editor")}),
             (_("Publishing"), {"fields": publishing}),
-            (_("Record"), {
-                "classes": ("collapse",),
-                "fields": ("click_count", "version", "created_by", "created_at", "updated_by",
-                           "updated_at"),
-            }),
+            (
+                _("Record"),
+                {
+                    "classes": ("collapse",),
+                    "fields": (
+                        "click_count",
+                        "version",
+                        "created_by",
+                        "created_at",
+                        "updated_by",
+                        "updated_at",
+                    ),
+                },
+            ),
         )
 
     def may_pin(self, request, obj):
@@ -234,8 +310,10 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
         if revision is not None and revision.state == Revision.State.PENDING:
             self.message_user(
                 request,
-                _("Your change is waiting for review; the published page is unchanged until "
-                  "a reviewer approves it."),
+                _(
+                    "Your change is waiting for review; the published page is unchanged until "
+                    "a reviewer approves it."
+                ),
                 messages.WARNING,
             )
             return HttpResponseRedirect(request.path)
@@ -249,12 +327,21 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<path:object_id>/moderate/", wrap(self.moderate_view),
-                 name="newsroom_article_moderate"),
-            path("<path:object_id>/revisions/compare/", wrap(self.revision_compare_view),
-                 name="newsroom_article_revision_compare"),
-            path("<path:object_id>/revisions/<int:number>/restore/",
-                 wrap(self.revision_restore_view), name="newsroom_article_revision_restore"),
+            path(
+                "<path:object_id>/moderate/",
+                wrap(self.moderate_view),
+                name="newsroom_article_moderate",
+            ),
+            path(
+                "<path:object_id>/revisions/compare/",
+                wrap(self.revision_compare_view),
+                name="newsroom_article_revision_compare",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:number>/restore/",
+                wrap(self.revision_restore_view),
+                name="newsroom_article_revision_restore",
+            ),
         ] + super().get_urls()
 
     def get_article(self, request, object_id):
@@ -276,31 +363,35 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
                 if move == "approve" and request.POST.get("publish_at"):
                     publish_at = parse_local_datetime(request.POST["publish_at"])
                 moderation.transition(
-                    article=article, user=request.user, move=move,
-                    reason=request.POST.get("reason", ""), publish_at=publish_at,
+                    article=article,
+                    user=request.user,
+                    move=move,
+                    reason=request.POST.get("reason", ""),
+                    publish_at=publish_at,
                 )
-                self.message_user(request, _("The article was %(move)s.") % {
-                    "move": moderation.move_label(move)}, messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("The article was %(move)s.") % {"move": moderation.move_label(move)},
+                    messages.SUCCESS,
+                )
             elif move == "pin":
                 until = request.POST.get("until")
                 moderation.article_pin(
-                    article=article, user=request.user,
+                    article=article,
+                    user=request.user,
                     until=parse_local_datetime(until) if until else None,
                 )
                 self.message_user(request, _("The article is pinned."), messages.SUCCESS)
             elif move == "unpin":
                 moderation.article_unpin(article=article, user=request.user)
-                self.message_user(request, _("The article is no longer pinned."),
-                                  messages.SUCCESS)
+                self.message_user(request, _("The article is no longer pinned."), messages.SUCCESS)
             else:
                 self.message_user(request, _("Unknown action."), messages.ERROR)
         except moderation.NotPermitted:
             raise
         except (moderation.ModerationError, ValueError) as error:
             self.message_user(request, getattr(error, "message", str(error)), messages.ERROR)
-        return HttpResponseRedirect(
-            reverse("admin:newsroom_article_change", args=[article.pk])
-        )
+        return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[article.pk]))
 
     def revision_compare_view(self, request, object_id):
         article = self.get_article(request, object_id)
@@ -313,16 +404,20 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
             raise Http404
         older = get_object_or_404(Revision, article=article, number=int(numbers[0]))
         newer = get_object_or_404(Revision, article=article, number=int(numbers[1]))
-        return TemplateResponse(request, "admin/newsroom/article/revision_diff.html", {
-            **self.admin_site.each_context(request),
-            "title": _("Changes between revisions %(a)s and %(b)s") % {
-                "a": older.number, "b": newer.number},
-            "opts": self.model._meta,
-            "original": article,
-            "older": older,
-            "newer": newer,
-            "changes": revisions.revision_diff(older, newer),
-        })
+        return TemplateResponse(
+            request,
+            "admin/newsroom/article/revision_diff.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Changes between revisions %(a)s and %(b)s")
+                % {"a": older.number, "b": newer.number},
+                "opts": self.model._meta,
+                "original": article,
+                "older": older,
+                "newer": newer,
+                "changes": revisions.revision_diff(older, newer),
+            },
+        )
 
     def revision_restore_view(self, request, object_id, number):
         if request.method != "POST":
@@ -342,14 +437,16 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
         article = self.get_object(request, object_id)
         if article is not None:
             user = request.user
-            extra_context.update({
-                "transitions": article.transitions.select_related("actor")[:50],
-                "revision_list": article.revisions.select_related("created_by")[:50],
-                "pending_revision": moderation.pending_revision(article),
-                "can_review": moderation.can_review(user, article),
-                "moves": moderation.allowed_moves(article.status),
-                "now_local": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            })
+            extra_context.update(
+                {
+                    "transitions": article.transitions.select_related("actor")[:50],
+                    "revision_list": article.revisions.select_related("created_by")[:50],
+                    "pending_revision": moderation.pending_revision(article),
+                    "can_review": moderation.can_review(user, article),
+                    "moves": moderation.allowed_moves(article.status),
+                    "now_local": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                }
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -397,10 +494,26 @@ class ImageAdmin(ImageScopeMixin, admin.ModelAdmin):
     list_display = ("thumbnail", "__str__", "width", "height", "uploaded_by", "uploaded_at")
     list_select_related = ("uploaded_by",)
     search_fields = ("alt_text", "original_name")
-    readonly_fields = ("preview", "width", "height", "size", "uploaded_by", "uploaded_at",
-                       "original_name")
-    fields = ("file", "preview", "alt_text", "original_name", "width", "height", "size",
-              "uploaded_by", "uploaded_at")
+    readonly_fields = (
+        "preview",
+        "width",
+        "height",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "original_name",
+    )
+    fields = (
+        "file",
+        "preview",
+        "alt_text",
+        "original_name",
+        "width",
+        "height",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
 
     @admin.display(description=gettext_lazy("preview"))
     def thumbnail(self, obj):

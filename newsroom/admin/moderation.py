@@ -41,6 +41,8 @@ class ReviewQueueAdmin(ModerationActionsMixin, DepartmentScopedAdminMixin, admin
     def links(self, obj):
         return format_html(
             '<a href="{}">{}</a> · <a href="{}" target="_blank" rel="noopener">{}</a>',
-            reverse("admin:newsroom_article_change", args=[obj.pk]), _("Review"),
-            reverse("newsroom:article-preview", args=[obj.pk]), _("Preview"),
+            reverse("admin:newsroom_article_change", args=[obj.pk]),
+            _("Review"),
+            reverse("newsroom:article-preview", args=[obj.pk]),
+            _("Preview"),
         )

@@ -28,7 +28,6 @@ class CategoryAdmin(admin.ModelAdmin):
     ordering = ("department__order", "order")
 
 
-
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     """Who is an editor or reviewer where. Site admins (superusers) manage this."""

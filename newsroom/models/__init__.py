@@ -3,6 +3,16 @@ from .content import Article, ArticleStatus, Attachment, Image, Rendition, Revie
 from .org import Category, Department, Membership
 
 __all__ = [
-    "Article", "ArticleStatus", "Attachment", "Category", "DailyClickCount", "Department",
-    "Image", "Membership", "Rendition", "ReviewItem", "Revision", "Transition",
+    "Article",
+    "ArticleStatus",
+    "Attachment",
+    "Category",
+    "DailyClickCount",
+    "Department",
+    "Image",
+    "Membership",
+    "Rendition",
+    "ReviewItem",
+    "Revision",
+    "Transition",
 ]

@@ -15,7 +15,10 @@ class Transition(models.Model):
     from_status = models.CharField(_("from"), max_length=16, choices=ArticleStatus.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=ArticleStatus.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("by"),
     )
     reason = models.TextField(_("reason"), blank=True)
@@ -55,7 +58,10 @@ class Revision(models.Model):
     # The other editable fields (column, summary, cover, credits, times …).
     fields = models.JSONField(_("fields"), default=dict)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("saved by"),
     )
     created_at = models.DateTimeField(_("saved at"), default=timezone.now)
@@ -68,7 +74,8 @@ class Revision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("article", "number"), name="revision_unique_number"),
             models.UniqueConstraint(
-                fields=("article",), condition=models.Q(state="pending"),
+                fields=("article",),
+                condition=models.Q(state="pending"),
                 name="revision_one_pending_per_article",
             ),
         ]

@@ -21,20 +21,29 @@ class Image(models.Model):
     """An uploaded picture: an article cover or an image placed in a body."""
 
     file = models.ImageField(
-        _("file"), upload_to=upload_path, width_field="width", height_field="height",
+        _("file"),
+        upload_to=upload_path,
+        width_field="width",
+        height_field="height",
         max_length=200,
     )
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
     alt_text = models.CharField(
-        _("alt text"), max_length=200, blank=True,
+        _("alt text"),
+        max_length=200,
+        blank=True,
         help_text=_("Describes the picture for readers who cannot see it."),
     )
     original_name = models.CharField(_("original file name"), max_length=255, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), default=0, editable=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("uploaded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 
@@ -93,9 +102,19 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Only the columns a list row shows, with the cover in the same query."""
         return self.select_related("cover").only(
-            "id", "title", "publish_at", "category_id", "is_pinned", "pinned_until",
-            "click_count", "summary",
-            "cover__id", "cover__file", "cover__width", "cover__height", "cover__alt_text",
+            "id",
+            "title",
+            "publish_at",
+            "category_id",
+            "is_pinned",
+            "pinned_until",
+            "click_count",
+            "summary",
+            "cover__id",
+            "cover__file",
+            "cover__width",
+            "cover__height",
+            "cover__alt_text",
         )
 
 
@@ -115,11 +134,17 @@ class Article(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(
-        _("summary"), max_length=500, blank=True,
+        _("summary"),
+        max_length=500,
+        blank=True,
         help_text=_("Shown in lists and in search results; plain text."),
     )
     cover = models.ForeignKey(
-        Image, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("cover image"),
     )
     body = models.TextField(_("body"), blank=True)
@@ -131,24 +156,37 @@ class Article(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     publish_at = models.DateTimeField(
-        _("publish time"), default=timezone.now,
+        _("publish time"),
+        default=timezone.now,
         help_text=_("The article becomes visible at this time; the date shown to readers."),
     )
     is_pinned = models.BooleanField(_("pinned"), default=False)
     pinned_until = models.DateTimeField(
-        _("pinned until"), null=True, blank=True,
+        _("pinned until"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty to keep the article pinned until it is unpinned."),
     )
     click_count = models.PositiveBigIntegerField(_("clicks"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"), editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        editable=False,
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("last saved by"), editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last saved by"),
+        editable=False,
     )
     # Bumped by every save; a save based on an older version is an edit conflict.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -172,7 +210,8 @@ class Article(models.Model):
             models.Index(fields=("status", "-publish_at", "-id"), name="article_newest_idx"),
             # The few pinned articles of a column, found without scanning the column.
             models.Index(
-                fields=("category", "publish_at"), name="article_pinned_idx",
+                fields=("category", "publish_at"),
+                name="article_pinned_idx",
                 condition=Q(is_pinned=True),
             ),
         ]
@@ -194,6 +233,16 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Every path that writes an article (admin, services, shell, seeders)
+        # stores a cleaned body: cleaning lives here, not in a form.
+        from newsroom.services.html import clean_body
+
+        self.body = clean_body(self.body)
+        if not self.is_pinned:
+            self.pinned_until = None
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("newsroom:article-detail", kwargs={"pk": self.pk})
 
@@ -207,16 +256,6 @@ class Article(models.Model):
     @property
     def pinned_now(self):
         return self.is_pinned_now()
-
-    def save(self, *args, **kwargs):
-        # Every path that writes an article (admin, services, shell, seeders)
-        # stores a cleaned body: cleaning lives here, not in a form.
-        from newsroom.services.html import clean_body
-
-        self.body = clean_body(self.body)
-        if not self.is_pinned:
-            self.pinned_until = None
-        super().save(*args, **kwargs)
 
 
 def attachment_path(instance, filename):
@@ -246,8 +285,13 @@ class Attachment(models.Model):
     download_count = models.PositiveBigIntegerField(_("downloads"), default=0, editable=False)
     order = models.PositiveIntegerField(_("order"), default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("uploaded by"), editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+        editable=False,
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 
@@ -271,8 +315,13 @@ class Rendition(models.Model):
         Image, on_delete=models.CASCADE, related_name="renditions", verbose_name=_("image")
     )
     spec = models.CharField(_("specification"), max_length=40)
-    file = models.ImageField(_("file"), upload_to="renditions/", max_length=200,
-                             width_field="width", height_field="height")
+    file = models.ImageField(
+        _("file"),
+        upload_to="renditions/",
+        max_length=200,
+        width_field="width",
+        height_field="height",
+    )
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)
 

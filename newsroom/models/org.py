@@ -6,8 +6,22 @@ from django.utils.translation import gettext_lazy as _
 
 # First path segments the site itself uses; a department slug may not shadow them.
 RESERVED_SLUGS = frozenset(
-    {"admin", "articles", "static", "media", "click", "editor", "search", "feeds",
-     "sitemap.xml", "robots.txt", "healthz", "preview", "attachments", "i18n"}
+    {
+        "admin",
+        "articles",
+        "static",
+        "media",
+        "click",
+        "editor",
+        "search",
+        "feeds",
+        "sitemap.xml",
+        "robots.txt",
+        "healthz",
+        "preview",
+        "attachments",
+        "i18n",
+    }
 )
 
 
@@ -40,7 +54,10 @@ class DepartmentQuerySet(models.QuerySet):
 class Department(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
-        _("slug"), max_length=60, unique=True, validators=[validate_department_slug],
+        _("slug"),
+        max_length=60,
+        unique=True,
+        validators=[validate_department_slug],
         help_text=_("Used in the address of the department's pages."),
     )
     description = models.TextField(_("description"), blank=True)
@@ -64,7 +81,9 @@ class Category(models.Model):
     """A column (栏目) of a department: 最新动态, 通知公告 …"""
 
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="categories",
+        Department,
+        on_delete=models.PROTECT,
+        related_name="categories",
         verbose_name=_("department"),
     )
     name = models.CharField(_("name"), max_length=100)
@@ -105,11 +124,15 @@ class Membership(models.Model):
         REVIEWER = "reviewer", _("Reviewer")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("user"),
     )
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="memberships",
+        Department,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("department"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EDITOR)

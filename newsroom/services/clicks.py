@@ -25,15 +25,57 @@ VISITOR_COOKIE_MAX_AGE = 365 * 24 * 3600
 # Substrings (case-insensitive) of the user agents of crawlers, link
 # previewers, monitors and scripted clients. An empty user agent is a bot too.
 BOT_USER_AGENT_PATTERNS = (
-    "bot", "spider", "crawl", "slurp", "archiver", "scrapy", "facebookexternalhit",
-    "embedly", "preview", "feedfetcher", "mediapartners", "yahoo! slurp", "sogou",
-    "yisou", "360spider", "haosou", "bytespider", "petalbot", "yandex", "baiduspider",
-    "uptimerobot", "pingdom", "statuscake", "site24x7", "nagios", "zabbix", "monitor",
-    "check_http", "kube-probe", "healthcheck", "health-check", "elb-healthchecker",
-    "googlestackdrivermonitoring", "prometheus", "blackbox", "curl/", "wget/",
-    "python-requests", "python-urllib", "aiohttp", "httpx", "go-http-client", "java/",
-    "okhttp", "libwww-perl", "apache-httpclient", "headless-shell", "phantomjs",
-    "lighthouse", "pagespeed", "gtmetrix",
+    "bot",
+    "spider",
+    "crawl",
+    "slurp",
+    "archiver",
+    "scrapy",
+    "facebookexternalhit",
+    "embedly",
+    "preview",
+    "feedfetcher",
+    "mediapartners",
+    "yahoo! slurp",
+    "sogou",
+    "yisou",
+    "360spider",
+    "haosou",
+    "bytespider",
+    "petalbot",
+    "yandex",
+    "baiduspider",
+    "uptimerobot",
+    "pingdom",
+    "statuscake",
+    "site24x7",
+    "nagios",
+    "zabbix",
+    "monitor",
+    "check_http",
+    "kube-probe",
+    "healthcheck",
+    "health-check",
+    "elb-healthchecker",
+    "googlestackdrivermonitoring",
+    "prometheus",
+    "blackbox",
+    "curl/",
+    "wget/",
+    "python-requests",
+    "python-urllib",
+    "aiohttp",
+    "httpx",
+    "go-http-client",
+    "java/",
+    "okhttp",
+    "libwww-perl",
+    "apache-httpclient",
+    "headless-shell",
+    "phantomjs",
+    "lighthouse",
+    "pagespeed",
+    "gtmetrix",
 )
 _BOT_RE = re.compile("|".join(re.escape(p) for p in BOT_USER_AGENT_PATTERNS), re.IGNORECASE)
 
@@ -106,7 +148,9 @@ def article_click_increment(*, article_id: int) -> int | None:
 def article_click_count(*, article_id: int) -> int | None:
     """The current count of a visible article, or None if not visible."""
     return (
-        Article.objects.published().filter(pk=article_id).values_list("click_count", flat=True)
+        Article.objects.published()
+        .filter(pk=article_id)
+        .values_list("click_count", flat=True)
         .first()
     )
 

@@ -13,18 +13,65 @@ import nh3
 
 ALLOWED_TAGS = frozenset(
     {
-        "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
-        "strong", "b", "em", "i", "u", "s", "del", "sub", "sup", "mark", "span",
-        "blockquote", "pre", "code",
-        "ul", "ol", "li",
-        "a", "img", "figure", "figcaption",
-        "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
+        "p",
+        "br",
+        "hr",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "s",
+        "del",
+        "sub",
+        "sup",
+        "mark",
+        "span",
+        "blockquote",
+        "pre",
+        "code",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "img",
+        "figure",
+        "figcaption",
+        "table",
+        "caption",
+        "colgroup",
+        "col",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
     }
 )
 
 # Removed together with everything inside them, not just unwrapped.
-REMOVED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "svg", "math",
-                                  "template", "noscript", "textarea", "select", "title"})
+REMOVED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "template",
+        "noscript",
+        "textarea",
+        "select",
+        "title",
+    }
+)
 
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "target"},
@@ -39,9 +86,18 @@ ALLOWED_ATTRIBUTES = {
 
 # The classes CKEditor 5 writes for image placement, tables and resizing.
 ALLOWED_CLASSES = {
-    "figure": {"image", "table", "image_resized", "image-style-side", "image-style-align-left",
-               "image-style-align-right", "image-style-align-center",
-               "image-style-block-align-left", "image-style-block-align-right", "image-inline"},
+    "figure": {
+        "image",
+        "table",
+        "image_resized",
+        "image-style-side",
+        "image-style-align-left",
+        "image-style-align-right",
+        "image-style-align-center",
+        "image-style-block-align-left",
+        "image-style-block-align-right",
+        "image-inline",
+    },
     "img": {"image_resized"},
     "p": {"text-tiny", "text-small", "text-big", "text-huge"},
     "span": {"text-tiny", "text-small", "text-big", "text-huge"},

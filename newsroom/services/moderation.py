@@ -45,12 +45,17 @@ class Move:
 
 
 MOVES = {
-    "submit": Move("submit", frozenset({Status.DRAFT, Status.REJECTED, Status.TAKEN_DOWN}),
-                   Status.PENDING, needs_reviewer=False),
+    "submit": Move(
+        "submit",
+        frozenset({Status.DRAFT, Status.REJECTED, Status.TAKEN_DOWN}),
+        Status.PENDING,
+        needs_reviewer=False,
+    ),
     "approve": Move("approve", frozenset({Status.PENDING}), Status.PUBLISHED, needs_reviewer=True),
     "reject": Move("reject", frozenset({Status.PENDING}), Status.REJECTED, needs_reviewer=True),
-    "take_down": Move("take_down", frozenset({Status.PUBLISHED}), Status.TAKEN_DOWN,
-                      needs_reviewer=True),
+    "take_down": Move(
+        "take_down", frozenset({Status.PUBLISHED}), Status.TAKEN_DOWN, needs_reviewer=True
+    ),
 }
 
 
@@ -143,8 +148,12 @@ def transition(*, article: Article, user, move: str, reason: str = "", publish_a
     article.version += 1
     article.save()
     record = Transition.objects.create(
-        article=article, from_status=source, to_status=target, actor=user,
-        reason=reason.strip() if reason else "", created_at=now,
+        article=article,
+        from_status=source,
+        to_status=target,
+        actor=user,
+        reason=reason.strip() if reason else "",
+        created_at=now,
     )
     transaction.on_commit(lambda: notifications.notify_author(transition=record))
     return article

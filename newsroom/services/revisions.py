@@ -29,8 +29,16 @@ from newsroom.services.moderation import (
 
 # Editable content captured by a revision (the workflow fields are not content).
 CONTENT_FIELDS = (
-    "category_id", "title", "summary", "cover_id", "body", "author", "source", "photographer",
-    "responsible_editor", "publish_at",
+    "category_id",
+    "title",
+    "summary",
+    "cover_id",
+    "body",
+    "author",
+    "source",
+    "photographer",
+    "responsible_editor",
+    "publish_at",
 )
 PIN_FIELDS = ("is_pinned", "pinned_until")
 
@@ -73,8 +81,14 @@ def _next_number(article_id) -> int:
 def _store(article, *, data, user, state, note="") -> Revision:
     fields = {k: v for k, v in data.items() if k not in ("title", "body")}
     return Revision.objects.create(
-        article=article, number=_next_number(article.pk), state=state, title=data["title"],
-        body=data["body"], fields=fields, created_by=user, note=note,
+        article=article,
+        number=_next_number(article.pk),
+        state=state,
+        title=data["title"],
+        body=data["body"],
+        fields=fields,
+        created_by=user,
+        note=note,
     )
 
 
@@ -96,7 +110,11 @@ def article_save(*, article: Article, user, base_version: int | None = None) -> 
         article.save()
         return _store(article, data=snapshot(article), user=user, state=Revision.State.SAVED)
 
-    live = Article.objects.select_for_update().select_related("updated_by").get(pk=article.pk)
+    live = (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=article.pk)
+    )
     # The department before the edit decides too: nobody moves another's article in.
     require_edit(user, live)
     if base_version is not None and live.version != base_version:
@@ -113,7 +131,9 @@ def article_save(*, article: Article, user, base_version: int | None = None) -> 
         )
         revision = _store(live, data=data, user=user, state=Revision.State.PENDING)
         Article.objects.filter(pk=live.pk).update(
-            version=live.version + 1, updated_by=user, updated_at=timezone.now(),
+            version=live.version + 1,
+            updated_by=user,
+            updated_at=timezone.now(),
             submitted_at=timezone.now(),
         )
         _reset_to(article, Article.objects.get(pk=live.pk))
@@ -126,7 +146,8 @@ def article_save(*, article: Article, user, base_version: int | None = None) -> 
         setattr(article, name, getattr(live, name))
     article.save()
     state = (
-        Revision.State.APPROVED if article.status == Article.Status.PUBLISHED
+        Revision.State.APPROVED
+        if article.status == Article.Status.PUBLISHED
         else Revision.State.SAVED
     )
     return _store(article, data=data, user=user, state=state)
@@ -137,7 +158,10 @@ def conflict_keep(*, article: Article, user, live: Article) -> Revision:
     article.body = clean_body(article.body)
     who = live.updated_by.get_username() if live.updated_by else "?"
     return _store(
-        live, data=snapshot(article), user=user, state=Revision.State.SAVED,
+        live,
+        data=snapshot(article),
+        user=user,
+        state=Revision.State.SAVED,
         note=_("Not applied: %(who)s saved first") % {"who": who},
     )
 
@@ -184,10 +208,16 @@ def revision_restore(*, revision: Revision, user) -> Revision:
 # --- reading revisions ----------------------------------------------------------
 
 FIELD_LABELS = {
-    "title": "title", "summary": "summary", "body": "body", "author": "author",
-    "source": "source", "photographer": "photographer",
-    "responsible_editor": "responsible editor", "publish_at": "publish time",
-    "category_id": "column", "cover_id": "cover image",
+    "title": "title",
+    "summary": "summary",
+    "body": "body",
+    "author": "author",
+    "source": "source",
+    "photographer": "photographer",
+    "responsible_editor": "responsible editor",
+    "publish_at": "publish time",
+    "category_id": "column",
+    "cover_id": "cover image",
 }
 
 

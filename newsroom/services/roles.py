@@ -16,19 +16,30 @@ EDITORS_GROUP = "编辑"
 REVIEWERS_GROUP = "审核员"
 
 EDITOR_PERMISSIONS = (
-    "view_department", "view_category",
-    "add_article", "change_article", "view_article",
-    "add_image", "change_image", "view_image",
-    "add_attachment", "change_attachment", "delete_attachment", "view_attachment",
-    "view_revision", "view_transition",
+    "view_department",
+    "view_category",
+    "add_article",
+    "change_article",
+    "view_article",
+    "add_image",
+    "change_image",
+    "view_image",
+    "add_attachment",
+    "change_attachment",
+    "delete_attachment",
+    "view_attachment",
+    "view_revision",
+    "view_transition",
 )
 REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + ("view_dailyclickcount", "view_reviewitem")
 
 
 def roles_install():
     """Create (or complete) the editor and reviewer groups. Safe to run again."""
-    for name, codenames in ((EDITORS_GROUP, EDITOR_PERMISSIONS),
-                            (REVIEWERS_GROUP, REVIEWER_PERMISSIONS)):
+    for name, codenames in (
+        (EDITORS_GROUP, EDITOR_PERMISSIONS),
+        (REVIEWERS_GROUP, REVIEWER_PERMISSIONS),
+    ):
         group, _ = Group.objects.get_or_create(name=name)
         permissions = Permission.objects.filter(
             content_type__app_label="newsroom", codename__in=codenames

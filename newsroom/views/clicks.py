@@ -8,7 +8,6 @@ image requests the beacon instead, so every path counts exactly once.
 
 import base64
 
-from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -41,7 +40,8 @@ class ClickRecordingMixin:
                 )
             )
         counted, count = clicks.article_view_record(
-            article_id=pk, visitor_ids=visitor_ids,
+            article_id=pk,
+            visitor_ids=visitor_ids,
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
         if count is None:
@@ -52,8 +52,12 @@ class ClickRecordingMixin:
         add_never_cache_headers(response)
         if self.new_cookie:
             response.set_signed_cookie(
-                clicks.VISITOR_COOKIE, self.new_cookie, salt=clicks.VISITOR_COOKIE_SALT,
-                max_age=clicks.VISITOR_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                clicks.VISITOR_COOKIE,
+                self.new_cookie,
+                salt=clicks.VISITOR_COOKIE_SALT,
+                max_age=clicks.VISITOR_COOKIE_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
                 secure=self.request.is_secure(),
             )
         return response

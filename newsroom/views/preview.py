@@ -25,7 +25,8 @@ class ArticlePreviewView(DepartmentNavigationMixin, DetailView):
         user = self.request.user
         article = (
             Article.objects.select_related("category__department", "cover")
-            .filter(pk=self.kwargs["pk"]).first()
+            .filter(pk=self.kwargs["pk"])
+            .first()
         )
         if article is None or not user.is_authenticated or not user.is_staff:
             raise Http404

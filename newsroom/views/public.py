@@ -152,9 +152,7 @@ class ArticleDetailView(DepartmentNavigationMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related(
-            "category__department", "cover"
-        )
+        return Article.objects.published().select_related("category__department", "cover")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -185,9 +183,9 @@ def neighbours(article):
         | Q(pk__in=rest.newest_first().values("pk")[:1])
     )
     rows = list(
-        in_column.filter(condition).only(
-            "id", "title", "publish_at", "is_pinned", "pinned_until", "category_id"
-        ).newest_first()
+        in_column.filter(condition)
+        .only("id", "title", "publish_at", "is_pinned", "pinned_until", "category_id")
+        .newest_first()
     )
     pinned = [row for row in rows if row.is_pinned_now(at=now)]
     unpinned = [row for row in rows if not row.is_pinned_now(at=now) and row.pk != article.pk]
