@@ -201,6 +201,12 @@ NEWSROOM_UPLOAD_MAX_BYTES = env_int("NEWSROOM_UPLOAD_MAX_BYTES", 10 * 1024 * 102
 NEWSROOM_UPLOAD_MAX_PIXELS = env_int("NEWSROOM_UPLOAD_MAX_PIXELS", 40_000_000)
 # A visitor's repeated views of one article inside this window count once.
 NEWSROOM_CLICK_WINDOW_SECONDS = env_int("NEWSROOM_CLICK_WINDOW_SECONDS", 30 * 60)
+# "redis" buffers click increments in Redis (needs REDIS_URL; run flush_clicks).
+NEWSROOM_CLICK_BUFFER = os.environ.get("NEWSROOM_CLICK_BUFFER", "database")
+if NEWSROOM_CLICK_BUFFER not in {"database", "redis"} or (
+    NEWSROOM_CLICK_BUFFER == "redis" and not REDIS_URL
+):
+    raise ImproperlyConfigured("NEWSROOM_CLICK_BUFFER is 'database' or 'redis' (with REDIS_URL).")
 NEWSROOM_PAGE_SIZE = 20
 # Let Django serve uploaded media (development, or a single server without nginx).
 NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", DEBUG)

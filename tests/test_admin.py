@@ -133,3 +133,33 @@ def test_changelist_filters_and_search(admin_user_client):
     assert list(response.context["cl"].queryset) == [wanted]
     response = admin_user_client.get(url, {"status__exact": "draft"})
     assert [a.title for a in response.context["cl"].queryset] == ["其他新闻"]
+
+
+def test_most_read_report_per_department(admin_user_client):
+    """The report ranks articles by clicks in the last 7 or 30 days, per department."""
+    from newsroom.models import DailyClickCount
+
+    today = timezone.localdate()
+    hot = ArticleFactory(title="热门文章")
+    cold = ArticleFactory(title="冷门文章", category=hot.category)
+    old = ArticleFactory(title="旧热门", category=hot.category)
+    DailyClickCount.objects.create(article=hot, day=today, count=50)
+    DailyClickCount.objects.create(article=cold, day=today - timezone.timedelta(days=3), count=5)
+    DailyClickCount.objects.create(article=old, day=today - timezone.timedelta(days=20), count=500)
+    url = reverse("admin:newsroom_article_most_read")
+    week = admin_user_client.get(url)
+    rows = dict(week.context["tables"])[hot.category.department]
+    assert [(r["article__title"], r["total"]) for r in rows] == [("热门文章", 50), ("冷门文章", 5)]
+    month = admin_user_client.get(url, {"days": "30"})
+    rows = dict(month.context["tables"])[hot.category.department]
+    assert rows[0]["article__title"] == "旧热门"
+
+
+def test_clicks_column_is_sortable(admin_user_client):
+    """The changelist sorts by clicks."""
+    ArticleFactory(title="少", click_count=0)
+    many = ArticleFactory(title="多")
+    Article.objects.filter(pk=many.pk).update(click_count=999)
+    url = reverse("admin:newsroom_article_changelist")
+    response = admin_user_client.get(url, {"o": "-6"})
+    assert response.context["cl"].result_list[0].title == "多"

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_ckeditor_5.widgets import CKEditor5Widget
 
-from newsroom.models import Article, Category, Department, Image, Membership, Revision
+from newsroom.models import (
+    Article,
+    Category,
+    DailyClickCount,
+    Department,
+    Image,
+    Membership,
+    Revision,
+)
 from newsroom.services import moderation, revisions
 
 from .scoping import DepartmentScopedAdminMixin
@@ -225,6 +233,7 @@ class ModerationActionsMixin:
 class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/newsroom/article/change_form.html"
+    change_list_template = "admin/newsroom/article/change_list.html"
     list_display = ("title", "category", "status", "publish_at", "is_pinned", "click_count")
     list_filter = (DepartmentListFilter, ("category", CategoryListFilter), "status", "is_pinned")
     list_select_related = ("category__department",)
@@ -327,6 +336,7 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("most-read/", wrap(self.most_read_view), name="newsroom_article_most_read"),
             path(
                 "<path:object_id>/moderate/",
                 wrap(self.moderate_view),
@@ -343,6 +353,36 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
                 name="newsroom_article_revision_restore",
             ),
         ] + super().get_urls()
+
+    def most_read_view(self, request):
+        """The most-read articles of each of the user's departments over 7 or 30 days."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        days = 30 if request.GET.get("days") == "30" else 7
+        since = timezone.localdate() - timezone.timedelta(days=days - 1)
+        tables = []
+        for department in Department.objects.editable_by(request.user):
+            rows = (
+                DailyClickCount.objects.filter(
+                    day__gte=since, article__category__department=department
+                )
+                .values("article_id", "article__title", "article__category__name")
+                .annotate(total=Sum("count"))
+                .order_by("-total", "article_id")[:20]
+            )
+            tables.append((department, list(rows)))
+        return TemplateResponse(
+            request,
+            "admin/newsroom/article/most_read.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Most read articles"),
+                "opts": self.model._meta,
+                "days": days,
+                "since": since,
+                "tables": tables,
+            },
+        )
 
     def get_article(self, request, object_id):
         article = self.get_object(request, object_id)

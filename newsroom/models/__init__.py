@@ -1,4 +1,4 @@
-from .activity import DailyClickCount, Revision, Transition
+from .activity import ClickFlush, DailyClickCount, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
 from .org import Category, Department, Membership
 
@@ -7,6 +7,7 @@ __all__ = [
     "ArticleStatus",
     "Attachment",
     "Category",
+    "ClickFlush",
     "DailyClickCount",
     "Department",
     "Image",

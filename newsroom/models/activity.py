@@ -104,3 +104,19 @@ class DailyClickCount(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.day}: {self.count}"
+
+
+class ClickFlush(models.Model):
+    """A batch of buffered clicks applied to the database (so none is applied twice)."""
+
+    batch = models.CharField(_("batch"), max_length=64, unique=True)
+    clicks = models.PositiveBigIntegerField(_("clicks"), default=0)
+    applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
+
+    class Meta:
+        ordering = ("-applied_at",)
+        verbose_name = _("click flush")
+        verbose_name_plural = _("click flushes")
+
+    def __str__(self):
+        return self.batch
