@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clicks, preview, public, uploads
+from .views import clicks, preview, public, search, uploads
 
 app_name = "newsroom"
 
@@ -16,6 +16,7 @@ urlpatterns = [
         clicks.ArticleClickBeaconView.as_view(),
         name="article-click-beacon",
     ),
+    path("search/", search.ArticleSearchView.as_view(), name="search"),
     path("editor/images/", uploads.EditorImageUploadView.as_view(), name="editor-image-upload"),
     path("<slug:slug>/", public.DepartmentDetailView.as_view(), name="department-detail"),
     path(

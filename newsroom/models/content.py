@@ -194,6 +194,7 @@ class Article(models.Model):
     rejection_reason = models.TextField(_("reason for rejection"), blank=True, editable=False)
     # Words of title, summary and body prepared for search (see services/search.py).
     search_document = models.TextField(editable=False, blank=True, default="")
+    search_title = models.TextField(editable=False, blank=True, default="")
 
     objects = ArticleQuerySet.as_manager()
 
@@ -237,8 +238,11 @@ class Article(models.Model):
         # Every path that writes an article (admin, services, shell, seeders)
         # stores a cleaned body: cleaning lives here, not in a form.
         from newsroom.services.html import clean_body
+        from newsroom.services.search import build_document
 
         self.body = clean_body(self.body)
+        self.search_title = build_document(self.title)
+        self.search_document = build_document(self.title, self.summary, self.body)
         if not self.is_pinned:
             self.pinned_until = None
         super().save(*args, **kwargs)

@@ -1,0 +1,164 @@
+"""
+Site search (站内搜索) that understands Chinese without spaces.
+
+Text is normalised (NFKC, so full-width letters and digits become half-width,
+then case-folded) and cut into tokens: every CJK character and every pair of
+neighbouring CJK characters, and every run of Latin letters or digits. A
+document stores its tokens as plain words; a query becomes the AND of its
+tokens (its CJK bigrams, or the character itself for a one-character query).
+So 教学 finds 新学期教学工作会议, 学 finds it too, and ２０２４ matches 2024.
+
+On PostgreSQL the tokens go into a ``simple`` tsvector with a GIN index (see
+migration 0006), so a search never scans the table; on SQLite a LIKE scan over
+the same tokens stands in. Results rank title matches first, then newer.
+"""
+
+import html
+import re
+import unicodedata
+
+from django.db import connection
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+
+MAX_QUERY_LENGTH = 100
+MAX_TOKENS = 12
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+RUN_RE = re.compile(f"[{CJK}]+|[a-z0-9]+")
+IS_CJK = re.compile(f"[{CJK}]")
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+def document_tokens(text: str) -> list[str]:
+    tokens = []
+    for run in RUN_RE.findall(normalize(text)):
+        if IS_CJK.match(run):
+            tokens.extend(run)
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            tokens.append(run)
+    return tokens
+
+
+def build_document(*parts: str) -> str:
+    """The search document of an article: its tokens, space-separated."""
+    return " ".join(document_tokens(" ".join(html.unescape(strip_tags(p or "")) for p in parts)))
+
+
+def query_runs(query: str) -> list[str]:
+    """The query's CJK and Latin/digit runs, normalised (what gets highlighted)."""
+    return RUN_RE.findall(normalize(query[:MAX_QUERY_LENGTH]))
+
+
+def query_tokens(query: str) -> list[str]:
+    tokens = []
+    for run in query_runs(query):
+        if IS_CJK.match(run) and len(run) > 1:
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            tokens.append(run)
+    # Duplicates add nothing to an AND; a cap keeps hostile queries cheap.
+    return list(dict.fromkeys(tokens))[:MAX_TOKENS]
+
+
+def search_articles(queryset, query: str):
+    """Filter and order ``queryset`` (already the published articles) by a query."""
+    tokens = query_tokens(query)
+    if not tokens:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join(tokens)  # tokens hold only letters and digits: safe
+        table = queryset.model._meta.db_table
+        matches = RawSQL(
+            f"to_tsvector('simple'::regconfig, {table}.search_document) "
+            "@@ to_tsquery('simple'::regconfig, %s)",
+            [tsquery],
+            output_field=BooleanField(),
+        )
+        in_title = RawSQL(
+            f"to_tsvector('simple'::regconfig, {table}.search_title) "
+            "@@ to_tsquery('simple'::regconfig, %s)",
+            [tsquery],
+            output_field=BooleanField(),
+        )
+        return (
+            queryset.filter(matches)
+            .annotate(title_match=in_title)
+            .order_by("-title_match", "-publish_at", "-id")
+        )
+    condition, title_condition = Q(), Q()
+    for token in tokens:
+        condition &= Q(search_document__contains=f" {token} ") | Q(
+            search_document__startswith=f"{token} "
+        ) | Q(search_document__endswith=f" {token}") | Q(search_document=token)
+        title_condition &= Q(search_title__contains=f" {token} ") | Q(
+            search_title__startswith=f"{token} "
+        ) | Q(search_title__endswith=f" {token}") | Q(search_title=token)
+    return (
+        queryset.filter(condition)
+        .annotate(
+            title_match=Case(
+                When(title_condition, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-title_match", "-publish_at", "-id")
+    )
+
+
+# --- highlighting ------------------------------------------------------------------------
+
+
+def _normalized_with_map(text: str):
+    """The normalised text and, for each of its characters, the original index."""
+    pieces, index = [], []
+    for position, char in enumerate(text):
+        folded = normalize(char)
+        pieces.append(folded)
+        index.extend([position] * len(folded))
+    return "".join(pieces), index
+
+
+def _spans(text: str, query: str):
+    folded, index = _normalized_with_map(text)
+    terms = []
+    for run in query_runs(query):
+        if run in folded:
+            terms.append(run)
+        elif IS_CJK.match(run):
+            terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+    spans = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        for match in re.finditer(re.escape(term), folded):
+            start, end = index[match.start()], index[match.end() - 1] + 1
+            if not any(s < end and start < e for s, e in spans):
+                spans.append((start, end))
+    return sorted(spans)
+
+
+def highlight(text: str, query: str):
+    """``text`` escaped, with the query's words wrapped in <mark>."""
+    out, last = [], 0
+    for start, end in _spans(text, query):
+        out.append(html.escape(text[last:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def excerpt(body_html: str, query: str, *, before=40, length=120):
+    """A short, highlighted piece of the body around the first match."""
+    text = " ".join(html.unescape(strip_tags(body_html or "")).split())
+    spans = _spans(text, query)
+    start = max(spans[0][0] - before, 0) if spans else 0
+    piece = text[start : start + length]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + length < len(text) else ""
+    return mark_safe(prefix + highlight(piece, query) + suffix)

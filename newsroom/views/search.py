@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.http import Http404
+from django.views.generic import ListView
+
+from newsroom.models import Article, Department
+from newsroom.pagination import KeysetPage, parse_page_number
+from newsroom.services import search
+
+from .public import DepartmentNavigationMixin
+
+MAX_SEARCH_PAGES = 50
+
+
+class ArticleSearchView(DepartmentNavigationMixin, ListView):
+    """站内搜索: published articles across the site or one department, 20 a page."""
+
+    template_name = "newsroom/article_search.html"
+    context_object_name = "results"
+
+    def get(self, request, *args, **kwargs):
+        self.query = " ".join(request.GET.get("q", "")[: search.MAX_QUERY_LENGTH].split())
+        slug = request.GET.get("department", "")
+        self.department = None
+        if slug:
+            self.department = Department.objects.filter(slug=slug[:60]).first()
+            if self.department is None:
+                raise Http404("No such department.")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        number = min(parse_page_number(self.request.GET.get("page")), MAX_SEARCH_PAGES)
+        per_page = settings.NEWSROOM_PAGE_SIZE
+        articles = Article.objects.published().select_related("category__department")
+        if self.department is not None:
+            articles = articles.filter(category__department=self.department)
+        found = search.search_articles(articles, self.query).only(
+            "id", "title", "body", "publish_at", "category__name", "category__slug",
+            "category__department__name", "category__department__slug",
+        )
+        start = (number - 1) * per_page
+        rows = list(found[start : start + per_page + 1])
+        if not rows and number > 1:
+            raise Http404("No such page.")
+        self.page = KeysetPage(
+            number=number, object_list=rows[:per_page],
+            has_next=len(rows) > per_page and number < MAX_SEARCH_PAGES,
+            extra={"start": start + 1},
+        )
+        for article in self.page.object_list:
+            article.title_highlighted = search.highlight(article.title, self.query)
+            article.excerpt = search.excerpt(article.body, self.query)
+        return self.page.object_list
+
+    def get_navigation(self, department):
+        return super().get_navigation(department) if department else []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update({"query": self.query, "page": self.page, "search_scope": self.department})
+        return context

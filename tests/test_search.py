@@ -1,0 +1,239 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom.models import Article
+from newsroom.services import moderation, search
+from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("newsroom:search")
+
+
+def found(client, q, **params):
+    response = client.get(URL, {"q": q, **params})
+    assert response.status_code == 200
+    return [article.title for article in response.context["results"]]
+
+
+# --- tokenising ------------------------------------------------------------------------
+
+
+def test_document_tokens_are_cjk_unigrams_bigrams_and_words():
+    """Chinese becomes characters and pairs; Latin and digits whole, normalised."""
+    assert search.document_tokens("教学Ａｂ 2024") == ["教", "学", "教学", "ab", "2024"]
+
+
+def test_query_tokens():
+    """A query keeps bigrams of longer Chinese runs and single characters alone."""
+    assert search.query_tokens("新学期") == ["新学", "学期"]
+    assert search.query_tokens("学") == ["学"]
+    assert search.query_tokens("２０２４　招生") == ["2024", "招生"]
+    assert search.query_tokens("'; DROP TABLE x; --") == ["drop", "table", "x"]
+
+
+# --- finding ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def articles():
+    now = timezone.now()
+    return {
+        "meeting": ArticleFactory(
+            summary="",
+            title="新学期教学工作会议召开",
+            body="<p>会议部署工作。</p>",
+            publish_at=now - timedelta(days=3),
+        ),
+        "admission": ArticleFactory(
+            summary="",
+            title="2024年本科招生简章",
+            body="<p>欢迎报考。</p>",
+            publish_at=now - timedelta(days=2),
+        ),
+        "python": ArticleFactory(
+            summary="",
+            title="Python 编程讲座",
+            body="<p>面向全体学生。</p>",
+            publish_at=now - timedelta(days=1),
+        ),
+        "body_only": ArticleFactory(
+            summary="",
+            title="学院新闻",
+            body="<p>本次教学检查覆盖全部课程。</p>",
+            publish_at=now - timedelta(hours=1),
+        ),
+    }
+
+
+def test_two_character_word_inside_a_sentence(client, articles):
+    """教学 finds 新学期教学工作会议 (no spaces in Chinese)."""
+    assert "新学期教学工作会议召开" in found(client, "教学")
+
+
+def test_one_character_query(client, articles):
+    """A single character finds articles containing it."""
+    assert "新学期教学工作会议召开" in found(client, "期")
+
+
+def test_mixed_chinese_and_numbers(client, articles):
+    """2024 招生 finds the admissions article and nothing without both words."""
+    assert found(client, "2024 招生") == ["2024年本科招生简章"]
+
+
+def test_full_width_and_case_are_folded(client, articles):
+    """Full-width digits and upper case match their ordinary forms."""
+    assert found(client, "２０２４　招生") == ["2024年本科招生简章"]
+    assert found(client, "PYTHON") == ["Python 编程讲座"]
+    assert found(client, "ｐｙｔｈｏｎ") == ["Python 编程讲座"]
+
+
+def test_title_matches_rank_above_body_matches(client, articles):
+    """A title match comes first even when a body-only match is newer."""
+    assert found(client, "教学") == ["新学期教学工作会议召开", "学院新闻"]
+
+
+def test_newer_first_among_title_matches(client):
+    """Among equal matches the newer article comes first."""
+    now = timezone.now()
+    ArticleFactory(title="招生简章（旧）", publish_at=now - timedelta(days=9))
+    ArticleFactory(title="招生简章（新）", publish_at=now - timedelta(days=1))
+    assert found(client, "招生") == ["招生简章（新）", "招生简章（旧）"]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.PENDING},
+        {"status": Article.Status.TAKEN_DOWN},
+        {"publish_at": timezone.now() + timedelta(hours=1)},
+    ],
+)
+def test_unpublished_articles_are_never_found(client, overrides):
+    """Drafts, unreviewed, withdrawn and scheduled articles stay out of results."""
+    ArticleFactory(title="秘密草稿标题", **overrides)
+    assert found(client, "秘密") == []
+
+
+def test_search_within_a_department(client):
+    """department=slug limits results to that department."""
+    mine = CategoryFactory(department__slug="info")
+    ArticleFactory(category=mine, title="本院招生")
+    ArticleFactory(title="外院招生")
+    assert found(client, "招生", department="info") == ["本院招生"]
+    assert sorted(found(client, "招生")) == ["外院招生", "本院招生"]
+    assert client.get(URL, {"q": "招生", "department": "nope"}).status_code == 404
+
+
+def test_index_follows_edits_and_status(client):
+    """The index updates when an article is saved or changes status."""
+    boss = SuperuserFactory()
+    article = ArticleFactory(title="旧标题")
+    article.title = "运动会开幕"
+    article.save()
+    assert found(client, "运动会") == ["运动会开幕"]
+    moderation.article_take_down(article=article, user=boss)
+    assert found(client, "运动会") == []
+
+
+# --- presentation and bad input ---------------------------------------------------------
+
+
+def test_highlighting_is_escaped(client):
+    """Matches are wrapped in <mark>; the article's own markup-like text is escaped."""
+    ArticleFactory(title="<b>教学</b>改革", body="<p>关于教学 &amp; 科研的&lt;通知&gt;</p>")
+    response = client.get(URL, {"q": "教学"})
+    assert "&lt;b&gt;<mark>教学</mark>&lt;/b&gt;改革" in response.text
+    assert "关于<mark>教学</mark> &amp; 科研的&lt;通知&gt;" in response.text
+
+
+def test_highlight_maps_folded_matches_back():
+    """A full-width match in the text is highlighted in its original form."""
+    assert search.highlight("ＡＩ讲座", "ai") == "<mark>ＡＩ</mark>讲座"
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "",
+        "   ",
+        "教" * 1000,
+        "' OR 1=1 --",
+        "'; DROP TABLE newsroom_article; --",
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "\x00\x01\x02\x1f",
+        "& | ! ( ) : * <->",
+        "\\",
+        "%",
+        "_",
+        "😀",
+    ],
+)
+def test_bad_queries_give_a_normal_page(client, q, articles):
+    """Hostile or odd queries give a normal page, never an error or an unescaped echo."""
+    response = client.get(URL, {"q": q})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text
+    assert "<img src=x" not in response.text
+    assert Article.objects.count() == 4
+
+
+def test_pages_of_twenty(client):
+    """Results come 20 a page; past the end is a 404; absurd page numbers are page 1."""
+    ArticleFactory.create_batch(25, title="通知公告")
+    assert len(found(client, "通知")) == 20
+    assert len(found(client, "通知", page="2")) == 5
+    assert client.get(URL, {"q": "通知", "page": "3"}).status_code == 404
+    assert len(found(client, "通知", page="abc")) == 20
+
+
+def test_search_box_on_public_pages(client, articles):
+    """Every public page carries the search form, scoped to its department."""
+    article = articles["meeting"]
+    for url in (
+        article.get_absolute_url(),
+        article.category.get_absolute_url(),
+        article.category.department.get_absolute_url(),
+    ):
+        text = client.get(url).text
+        assert f'action="{URL}"' in text
+        assert f'name="department" value="{article.category.department.slug}"' in text
+
+
+def test_search_query_count(client, django_assert_num_queries):
+    """A search costs the same number of queries whatever it finds."""
+    ArticleFactory.create_batch(3, title="教学通知")
+    with django_assert_num_queries(1):
+        client.get(URL, {"q": "教学"})
+    ArticleFactory.create_batch(30, title="教学通知")
+    with django_assert_num_queries(1):
+        client.get(URL, {"q": "教学"})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.postgres
+def test_postgresql_search_uses_the_gin_index():
+    """With thousands of articles, a search is answered from the GIN index, not a scan."""
+    column = CategoryFactory()
+    filler = [
+        Article(
+            category=column,
+            title=f"其他新闻{i}",
+            status=Article.Status.PUBLISHED,
+            search_title=search.build_document(f"其他新闻{i}"),
+            search_document=search.build_document(f"其他新闻{i}", "体育比赛"),
+        )
+        for i in range(3000)
+    ]
+    Article.objects.bulk_create(filler)
+    ArticleFactory.create_batch(5, category=column, title="教学通知", summary="")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE newsroom_article")
+    plan = search.search_articles(Article.objects.published(), "教学").explain()
+    assert "article_search_idx" in plan
+    assert "Seq Scan" not in plan
