@@ -1,15 +1,24 @@
-from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.static import serve
+
+from newsroom.sitemaps import SITEMAPS
+from newsroom.views.media import serve_media
+from newsroom.views.seo import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Behind nginx (see deploy/) the web server serves media from disk instead.
+    path("media/<path:path>", serve_media),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include("newsroom.urls")),
 ]
-
-if settings.NEWSROOM_SERVE_MEDIA:
-    # Behind nginx (see deploy/) the web server serves media from disk instead.
-    urlpatterns.insert(0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
 handler404 = "newsroom.views.errors.page_not_found"

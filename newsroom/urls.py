@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import clicks, preview, public, search, uploads
+from . import feeds
+from .views import attachments, clicks, preview, public, search, uploads
 
 app_name = "newsroom"
 
@@ -15,6 +16,29 @@ urlpatterns = [
         "click/<int:pk>/beacon.gif",
         clicks.ArticleClickBeaconView.as_view(),
         name="article-click-beacon",
+    ),
+    path(
+        "feeds/<slug:department_slug>/rss.xml", feeds.DepartmentFeed(), name="department-feed-rss"
+    ),
+    path(
+        "feeds/<slug:department_slug>/atom.xml",
+        feeds.DepartmentAtomFeed(),
+        name="department-feed-atom",
+    ),
+    path(
+        "feeds/<slug:department_slug>/<slug:slug>/rss.xml",
+        feeds.CategoryFeed(),
+        name="category-feed-rss",
+    ),
+    path(
+        "feeds/<slug:department_slug>/<slug:slug>/atom.xml",
+        feeds.CategoryAtomFeed(),
+        name="category-feed-atom",
+    ),
+    path(
+        "attachments/<int:pk>/",
+        attachments.AttachmentDownloadView.as_view(),
+        name="attachment-download",
     ),
     path("search/", search.ArticleSearchView.as_view(), name="search"),
     path("editor/images/", uploads.EditorImageUploadView.as_view(), name="editor-image-upload"),

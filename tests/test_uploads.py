@@ -81,6 +81,11 @@ def stored_files(media_root):
     return [path for path in media_root.rglob("*") if path.is_file()]
 
 
+def stored_uploads(media_root):
+    """Stored originals, leaving out the renditions made from them."""
+    return [path for path in stored_files(media_root) if "renditions" not in path.parts]
+
+
 def stored_path(media_root, image):
     return media_root / image.file.name
 
@@ -454,7 +459,7 @@ def test_view_accepts_an_image(staff_client, media_root, fmt, name, content_type
     assert name not in image.file.name
     assert image.uploaded_by == staff_client.user
     assert image.original_name == name
-    assert stored_files(media_root) == [stored_path(media_root, image)]
+    assert stored_uploads(media_root) == [stored_path(media_root, image)]
 
 
 @pytest.mark.django_db
@@ -633,4 +638,4 @@ def test_view_enforces_csrf(media_root):
     assert refused.status_code == 403
     assert accepted.status_code == 200
     assert Image.objects.count() == 1
-    assert len(stored_files(media_root)) == 1
+    assert len(stored_uploads(media_root)) == 1

@@ -300,12 +300,25 @@ def test_article_page_has_click_script_and_noscript_beacon(client, column):
     assert "<script>" not in response.text  # no inline script
 
 
-def test_thumbnail_in_lists_has_dimensions(client, column):
-    """List thumbnails carry width and height so the page does not jump."""
-    article = ArticleFactory(category=column, cover=ImageFactory())
+def test_thumbnail_in_lists_is_a_small_rendition_with_dimensions(client, column, media_root):
+    """List thumbnails are 4:3 renditions with width, height and srcset, made at upload."""
+    from django.core.files.base import ContentFile
+
+    from tests.factories import image_bytes
+
+    cover = ImageFactory(file=ContentFile(image_bytes(size=(800, 500)), name="wide.jpg"))
+    ArticleFactory(category=column, cover=cover)
     response = client.get(column.get_absolute_url())
-    assert f'src="{article.cover.url}"' in response.text
-    assert 'width="64" height="48"' in response.text
+    stem = cover.file.name.removeprefix("uploads/").removesuffix(".jpg")
+    assert f'src="/media/renditions/{stem}-thumb-320.jpg"' in response.text
+    assert f"/media/renditions/{stem}-thumb-160.jpg 160w" in response.text
+    assert 'width="320" height="240"' in response.text
+    for width in (160, 320):
+        path = media_root / "renditions" / f"{stem}-thumb-{width}.jpg"
+        from PIL import Image as PILImage
+
+        with PILImage.open(path) as picture:
+            assert picture.size == (width, width * 3 // 4)
 
 
 def test_english_interface(client, column, settings):
@@ -314,3 +327,40 @@ def test_english_interface(client, column, settings):
     response = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
     assert "You are here:" in response.text
     assert "Clicks:" in response.text
+
+
+def test_department_homepage_image_news_and_most_read(client, column):
+    """The homepage shows recent articles with covers as image news and 热门文章 by 30-day clicks."""
+    from newsroom.models import DailyClickCount
+
+    with_cover = ArticleFactory(
+        category=column, title="有图新闻", cover=ImageFactory(alt_text="颁奖现场")
+    )
+    ArticleFactory(category=column, title="无图新闻")
+    hot = ArticleFactory(category=column, title="热门")
+    stale = ArticleFactory(category=column, title="过气")
+    today = timezone.localdate()
+    DailyClickCount.objects.create(article=hot, day=today, count=90)
+    DailyClickCount.objects.create(article=stale, day=today - timedelta(days=40), count=900)
+    DailyClickCount.objects.create(article=with_cover, day=today - timedelta(days=2), count=10)
+    response = client.get(column.department.get_absolute_url())
+    assert [a.title for a in response.context["image_news"]] == ["有图新闻"]
+    assert [a.title for a in response.context["most_read"]] == ["热门", "有图新闻"]
+    assert 'aria-roledescription="carousel"' in response.text
+    assert 'alt="颁奖现场"' in response.text
+    assert "/static/newsroom/js/carousel.js" in response.text
+
+
+def test_article_page_has_open_graph_tags(client, column):
+    """Article pages carry a title, description, canonical URL and Open Graph tags."""
+    article = ArticleFactory(
+        category=column, title="开学典礼", summary="新生开学典礼隆重举行。", cover=ImageFactory()
+    )
+    text = client.get(article.get_absolute_url()).text
+    canonical = f"http://testserver{article.get_absolute_url()}"
+    assert "<title>开学典礼 - " in text
+    assert '<meta name="description" content="新生开学典礼隆重举行。">' in text
+    assert f'<link rel="canonical" href="{canonical}">' in text
+    assert '<meta property="og:title" content="开学典礼">' in text
+    assert '<meta property="og:description" content="新生开学典礼隆重举行。">' in text
+    assert '<meta property="og:image" content="http://testserver/media/' in text

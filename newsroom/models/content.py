@@ -55,6 +55,13 @@ class Image(models.Model):
     def __str__(self):
         return self.alt_text or self.original_name or self.file.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Renditions are made here, once, so that no page ever resizes an image.
+        from newsroom.services.renditions import renditions_generate
+
+        renditions_generate(self)
+
     @property
     def url(self):
         return self.file.url
@@ -95,6 +102,18 @@ class ArticleQuerySet(models.QuerySet):
             article=models.OuterRef("pk"), state=Revision.State.PENDING
         )
         return self.filter(Q(status=Article.Status.PENDING) | models.Exists(pending_edit))
+
+    def with_cover(self):
+        return self.filter(cover__isnull=False).select_related("cover")
+
+    def most_read(self, *, days=30, at=None):
+        """Ordered by clicks counted in the last ``days`` days (daily counts)."""
+        since = timezone.localdate(at or timezone.now()) - timezone.timedelta(days=days - 1)
+        return (
+            self.filter(daily_clicks__day__gte=since)
+            .annotate(recent_clicks=models.Sum("daily_clicks__count"))
+            .order_by("-recent_clicks", "-publish_at", "-id")
+        )
 
     def newest_first(self):
         return self.order_by("-publish_at", "-id")

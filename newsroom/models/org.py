@@ -1,8 +1,11 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+NAVIGATION_CACHE_SECONDS = 3600
 
 # First path segments the site itself uses; a department slug may not shadow them.
 RESERVED_SLUGS = frozenset(
@@ -73,8 +76,34 @@ class Department(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(navigation_cache_key(self.pk))
+
     def get_absolute_url(self):
         return reverse("newsroom:department-detail", kwargs={"slug": self.slug})
+
+
+def navigation_cache_key(department_id):
+    return f"navigation:{department_id}"
+
+
+class CategoryQuerySet(models.QuerySet):
+    def navigation(self, department):
+        """A department's columns in menu order, from the cache when possible.
+
+        Every public page shows them and they change rarely; saving or deleting
+        a column or its department drops the cached copy (see the models' save).
+        """
+        key = navigation_cache_key(department.pk)
+        columns = cache.get(key)
+        if columns is None:
+            columns = list(self.filter(department=department).order_by("order", "id"))
+            cache.set(key, columns, NAVIGATION_CACHE_SECONDS)
+        for column in columns:
+            # Their URLs need the department's slug; don't fetch it again per column.
+            column.department = department
+        return columns
 
 
 class Category(models.Model):
@@ -90,6 +119,8 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=60)
     order = models.PositiveIntegerField(_("order"), default=0)
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         ordering = ("department__order", "department_id", "order", "id")
         verbose_name = _("column")
@@ -104,11 +135,26 @@ class Category(models.Model):
     def __str__(self):
         return f"{self.department.name} / {self.name}"
 
+    def save(self, *args, **kwargs):
+        previous = None
+        if self.pk:
+            previous = (
+                Category.objects.filter(pk=self.pk).values_list("department_id", flat=True).first()
+            )
+        super().save(*args, **kwargs)
+        cache.delete_many([navigation_cache_key(d) for d in {previous, self.department_id} if d])
+
     def get_absolute_url(self):
         return reverse(
             "newsroom:category-article-list",
             kwargs={"department_slug": self.department.slug, "slug": self.slug},
         )
+
+    def delete(self, *args, **kwargs):
+        department_id = self.department_id
+        result = super().delete(*args, **kwargs)
+        cache.delete(navigation_cache_key(department_id))
+        return result
 
 
 class MembershipQuerySet(models.QuerySet):

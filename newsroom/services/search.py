@@ -93,12 +93,18 @@ def search_articles(queryset, query: str):
         )
     condition, title_condition = Q(), Q()
     for token in tokens:
-        condition &= Q(search_document__contains=f" {token} ") | Q(
-            search_document__startswith=f"{token} "
-        ) | Q(search_document__endswith=f" {token}") | Q(search_document=token)
-        title_condition &= Q(search_title__contains=f" {token} ") | Q(
-            search_title__startswith=f"{token} "
-        ) | Q(search_title__endswith=f" {token}") | Q(search_title=token)
+        condition &= (
+            Q(search_document__contains=f" {token} ")
+            | Q(search_document__startswith=f"{token} ")
+            | Q(search_document__endswith=f" {token}")
+            | Q(search_document=token)
+        )
+        title_condition &= (
+            Q(search_title__contains=f" {token} ")
+            | Q(search_title__startswith=f"{token} ")
+            | Q(search_title__endswith=f" {token}")
+            | Q(search_title=token)
+        )
     return (
         queryset.filter(condition)
         .annotate(

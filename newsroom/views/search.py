@@ -34,15 +34,22 @@ class ArticleSearchView(DepartmentNavigationMixin, ListView):
         if self.department is not None:
             articles = articles.filter(category__department=self.department)
         found = search.search_articles(articles, self.query).only(
-            "id", "title", "body", "publish_at", "category__name", "category__slug",
-            "category__department__name", "category__department__slug",
+            "id",
+            "title",
+            "body",
+            "publish_at",
+            "category__name",
+            "category__slug",
+            "category__department__name",
+            "category__department__slug",
         )
         start = (number - 1) * per_page
         rows = list(found[start : start + per_page + 1])
         if not rows and number > 1:
             raise Http404("No such page.")
         self.page = KeysetPage(
-            number=number, object_list=rows[:per_page],
+            number=number,
+            object_list=rows[:per_page],
             has_next=len(rows) > per_page and number < MAX_SEARCH_PAGES,
             extra={"start": start + 1},
         )

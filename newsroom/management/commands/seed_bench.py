@@ -37,11 +37,26 @@ COLUMNS = (
     ("students", "学生工作"),
 )
 TOPICS = (
-    "新学期教学工作会议", "人工智能前沿学术报告", "研究生招生复试", "本科教学质量评估",
-    "大学生创新创业大赛", "校企合作签约仪式", "学科建设研讨会", "国家自然科学基金申报",
-    "毕业生就业双选会", "实验室安全检查", "教师教学能力比赛", "国际学术交流",
-    "暑期社会实践", "新生入学教育", "党史学习教育", "志愿服务活动", "图书馆阅读推广",
-    "科研团队建设", "课程思政示范课", "数据科学工作坊",
+    "新学期教学工作会议",
+    "人工智能前沿学术报告",
+    "研究生招生复试",
+    "本科教学质量评估",
+    "大学生创新创业大赛",
+    "校企合作签约仪式",
+    "学科建设研讨会",
+    "国家自然科学基金申报",
+    "毕业生就业双选会",
+    "实验室安全检查",
+    "教师教学能力比赛",
+    "国际学术交流",
+    "暑期社会实践",
+    "新生入学教育",
+    "党史学习教育",
+    "志愿服务活动",
+    "图书馆阅读推广",
+    "科研团队建设",
+    "课程思政示范课",
+    "数据科学工作坊",
 )
 SENTENCES = (
     "为进一步提高人才培养质量，学院认真落实学校本学期工作部署，结合学科特点精心组织实施。",
@@ -69,7 +84,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--articles", type=int, default=10_000)
         parser.add_argument(
-            "--main-share", type=float, default=0.85,
+            "--main-share",
+            type=float,
+            default=0.85,
             help="share of the articles in the first column (for deep list pages)",
         )
 
@@ -141,7 +158,8 @@ def ensure_columns():
         )
         for column_order, (column_slug, column_name) in enumerate(COLUMNS):
             column, _ = Category.objects.get_or_create(
-                department=department, slug=column_slug,
+                department=department,
+                slug=column_slug,
                 defaults={"name": column_name, "order": column_order},
             )
             column.department = department

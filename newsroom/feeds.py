@@ -1,0 +1,88 @@
+"""RSS and Atom feeds of a department and of a column (django.contrib.syndication)."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from newsroom.models import Article, Category, Department
+
+FEED_ITEMS = 20
+
+
+class DepartmentFeed(Feed):
+    def get_object(self, request, department_slug):
+        return get_object_or_404(Department, slug=department_slug)
+
+    def title(self, department):
+        return department.name
+
+    def link(self, department):
+        return department.get_absolute_url()
+
+    def description(self, department):
+        return department.description or _("Latest articles of %(name)s") % {
+            "name": department.name
+        }
+
+    def items(self, department):
+        return (
+            Article.objects.published()
+            .filter(category__department=department)
+            .select_related("category")
+            .newest_first()[:FEED_ITEMS]
+        )
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.summary or article.body
+
+    def item_pubdate(self, article):
+        return article.publish_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return article.author or None
+
+    def item_categories(self, article):
+        return [article.category.name]
+
+
+class DepartmentAtomFeed(DepartmentFeed):
+    feed_type = Atom1Feed
+    subtitle = DepartmentFeed.description
+
+
+class CategoryFeed(DepartmentFeed):
+    def get_object(self, request, department_slug, slug):
+        return get_object_or_404(
+            Category.objects.select_related("department"),
+            department__slug=department_slug,
+            slug=slug,
+        )
+
+    def title(self, column):
+        return f"{column.name} - {column.department.name}"
+
+    def link(self, column):
+        return column.get_absolute_url()
+
+    def description(self, column):
+        return _("Latest articles of %(name)s") % {"name": self.title(column)}
+
+    def items(self, column):
+        return (
+            Article.objects.published()
+            .filter(category=column)
+            .select_related("category")
+            .newest_first()[:FEED_ITEMS]
+        )
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = Atom1Feed
+    subtitle = CategoryFeed.description

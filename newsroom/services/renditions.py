@@ -1,0 +1,106 @@
+"""
+Resized copies of images (renditions): 16:9 covers and 4:3 list thumbnails.
+
+They are made once, when an image is stored (``Image.save``), and written to
+a path that follows from the image's own file name and the size, so a page
+can link to them with no query and no work per request:
+``renditions/<image name>-<kind>-<width>.jpg``. Every rendition's width and
+height follow from the original's size, so ``<img>`` gets exact
+``width``/``height`` attributes and a ``srcset``.
+"""
+
+import io
+import logging
+import posixpath
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image as PILImage
+from PIL import ImageOps
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    ratio: tuple[int, int]
+    widths: tuple[int, ...]
+
+
+KINDS = {
+    "cover": Kind("cover", (16, 9), (480, 960, 1440)),
+    "thumb": Kind("thumb", (4, 3), (160, 320)),
+}
+QUALITY = 82
+
+
+@dataclass(frozen=True)
+class Size:
+    width: int
+    height: int
+    path: str
+
+    @property
+    def url(self):
+        return default_storage.url(self.path)
+
+
+def _crop_box(width, height, ratio):
+    """The largest centred box of the given ratio inside the image."""
+    rw, rh = ratio
+    if width * rh > height * rw:  # too wide: trim the sides
+        new_width = height * rw // rh
+        left = (width - new_width) // 2
+        return (left, 0, left + new_width, height)
+    new_height = width * rh // rw
+    top = (height - new_height) // 2
+    return (0, top, width, top + new_height)
+
+
+def sizes(image, kind_name):
+    """The renditions an image has of one kind, smallest first (no upscaling)."""
+    kind = KINDS[kind_name]
+    if not image.width or not image.height or not image.file:
+        return []
+    left, top, right, bottom = _crop_box(image.width, image.height, kind.ratio)
+    crop_width = right - left
+    widths = [w for w in kind.widths if w <= crop_width] or [crop_width]
+    stem = posixpath.splitext(image.file.name)[0].replace("uploads/", "", 1)
+    rw, rh = kind.ratio
+    return [
+        Size(width=w, height=w * rh // rw, path=f"renditions/{stem}-{kind.name}-{w}.jpg")
+        for w in widths
+    ]
+
+
+def renditions_generate(image):
+    """Write every rendition of an image (skipping ones already on disk)."""
+    from newsroom.models import Rendition
+
+    planned = [(name, size) for name in KINDS for size in sizes(image, name)]
+    missing = [(name, size) for name, size in planned if not default_storage.exists(size.path)]
+    if not missing:
+        return
+    try:
+        image.file.open("rb")
+        with PILImage.open(image.file) as source:
+            source.load()
+            picture = ImageOps.exif_transpose(source).convert("RGB")
+    except (OSError, ValueError, SyntaxError) as error:
+        logger.warning("Cannot make renditions of image %s: %s", image.pk, error)
+        return
+    finally:
+        image.file.close()
+    for name, size in missing:
+        box = _crop_box(picture.width, picture.height, KINDS[name].ratio)
+        resized = picture.crop(box).resize((size.width, size.height), PILImage.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        resized.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+        stored = default_storage.save(size.path, ContentFile(buffer.getvalue()))
+        Rendition.objects.update_or_create(
+            image=image,
+            spec=f"{name}-{size.width}",
+            defaults={"file": stored, "width": size.width, "height": size.height},
+        )

@@ -1,0 +1,106 @@
+"""
+Attachment downloads (see newsroom/services/attachments.py for the rules).
+
+Files are always sent through this view, never linked under ``/media/``: it
+is what hides the attachments of unpublished articles and counts downloads.
+"""
+
+import logging
+from urllib.parse import quote
+
+from django.http import FileResponse, Http404
+from django.views import View
+
+from newsroom.models import Attachment
+from newsroom.services import attachments, clicks, moderation
+
+from .clicks import ClickRecordingMixin
+
+logger = logging.getLogger(__name__)
+
+
+def content_disposition(name: str) -> str:
+    """
+    ``attachment`` with the name twice (RFC 6266): an ASCII approximation for
+    old clients, then the exact name in UTF-8 (RFC 5987), which browsers prefer.
+    """
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    ascii_stem = "".join(c if c.isascii() and (c.isalnum() or c in "-.()") else "_" for c in stem)
+    ascii_stem = "_".join(part for part in ascii_stem.split("_") if part)
+    if not any(c.isalnum() for c in ascii_stem):
+        ascii_stem = "attachment"
+    ascii_extension = "".join(c for c in extension if c.isascii() and c.isalnum())
+    fallback = f"{ascii_stem}.{ascii_extension}" if ascii_extension else ascii_stem
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+class AttachmentDownloadView(ClickRecordingMixin, View):
+    """
+    GET: the file, counted once per visitor per window (bots never count).
+    HEAD: the same headers, never counted.
+
+    Attachments of articles the public cannot see are a 404, except for staff
+    who may edit the article (a preview, not counted).
+    """
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, pk):
+        _counted, attachment = attachments.attachment_download_record(
+            attachment_id=pk,
+            visitor_ids=self.visitor_ids(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+        return self.respond(attachment or self.preview(request, pk))
+
+    def head(self, request, pk):
+        self.new_cookie = None
+        attachment = attachments.attachment_get_visible(attachment_id=pk)
+        return self.respond(attachment or self.preview(request, pk))
+
+    def visitor_ids(self, request) -> list[str]:
+        """The ids ``ClickRecordingMixin.record`` uses: the signed cookie, else a new one."""
+        cookie_id = request.get_signed_cookie(
+            clicks.VISITOR_COOKIE, default=None, salt=clicks.VISITOR_COOKIE_SALT
+        )
+        self.new_cookie = None
+        if cookie_id:
+            return [cookie_id]
+        self.new_cookie = clicks.new_visitor_id()
+        # Until the cookie comes back, the address and agent stand in for it.
+        return [
+            self.new_cookie,
+            clicks.fallback_visitor_id(
+                address=request.META.get("REMOTE_ADDR", ""),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            ),
+        ]
+
+    def preview(self, request, pk) -> Attachment:
+        """An attachment of an unpublished article, for staff who may edit it."""
+        self.new_cookie = None
+        user = request.user
+        if not (user.is_authenticated and user.is_staff):
+            raise Http404("No such attachment.")
+        attachment = Attachment.objects.select_related("article").filter(pk=pk).first()
+        if attachment is None or not moderation.can_edit(user, attachment.article):
+            raise Http404("No such attachment.")
+        return attachment
+
+    def respond(self, attachment: Attachment):
+        try:
+            handle = attachment.file.storage.open(attachment.file.name, "rb")
+        except FileNotFoundError:
+            logger.warning("Attachment %s: file %s is missing", attachment.pk, attachment.file.name)
+            raise Http404("No such attachment.") from None
+        response = FileResponse(
+            handle, content_type=attachment.content_type or "application/octet-stream"
+        )
+        response["Content-Disposition"] = content_disposition(attachment.name)
+        response["X-Content-Type-Options"] = "nosniff"
+        # Should a browser ever render the file, it gets no scripts and no origin.
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        # finish() sets the visitor cookie and forbids caching (previews, counts).
+        return self.finish(response)

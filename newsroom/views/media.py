@@ -1,0 +1,10 @@
+from django.conf import settings
+from django.http import Http404
+from django.views.static import serve
+
+
+def serve_media(request, path):
+    """Uploaded files, when no web server in front serves them (NEWSROOM_SERVE_MEDIA)."""
+    if not settings.NEWSROOM_SERVE_MEDIA:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
