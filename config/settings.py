@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETags on public pages and feeds; a matching If-None-Match gets a 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -208,6 +210,14 @@ if NEWSROOM_CLICK_BUFFER not in {"database", "redis"} or (
 ):
     raise ImproperlyConfigured("NEWSROOM_CLICK_BUFFER is 'database' or 'redis' (with REDIS_URL).")
 NEWSROOM_PAGE_SIZE = 20
+# Anonymous public pages are cached (see newsroom/services/pagecache.py).
+NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 3600)
+# Without Redis, the processes of one machine share the content version through
+# this file's modification time.
+NEWSROOM_CONTENT_STAMP = os.environ.get(
+    "NEWSROOM_CONTENT_STAMP", str(BASE_DIR / "var" / "content.stamp")
+)
 # Let Django serve uploaded media (development, or a single server without nginx).
 NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", DEBUG)
 

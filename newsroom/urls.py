@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds
+from .services.pagecache import cached_page
 from .views import attachments, clicks, preview, public, search, uploads
 
 app_name = "newsroom"
@@ -18,21 +19,23 @@ urlpatterns = [
         name="article-click-beacon",
     ),
     path(
-        "feeds/<slug:department_slug>/rss.xml", feeds.DepartmentFeed(), name="department-feed-rss"
+        "feeds/<slug:department_slug>/rss.xml",
+        cached_page(feeds.DepartmentFeed()),
+        name="department-feed-rss",
     ),
     path(
         "feeds/<slug:department_slug>/atom.xml",
-        feeds.DepartmentAtomFeed(),
+        cached_page(feeds.DepartmentAtomFeed()),
         name="department-feed-atom",
     ),
     path(
         "feeds/<slug:department_slug>/<slug:slug>/rss.xml",
-        feeds.CategoryFeed(),
+        cached_page(feeds.CategoryFeed()),
         name="category-feed-rss",
     ),
     path(
         "feeds/<slug:department_slug>/<slug:slug>/atom.xml",
-        feeds.CategoryAtomFeed(),
+        cached_page(feeds.CategoryAtomFeed()),
         name="category-feed-atom",
     ),
     path(

@@ -9,6 +9,13 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def page_cache_off(settings, tmp_path):
+    """Most tests look at freshly rendered pages; the page cache tests turn it on."""
+    settings.NEWSROOM_PAGE_CACHE = False
+    settings.NEWSROOM_CONTENT_STAMP = str(tmp_path / "content.stamp")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """Real hashing costs ~100 ms a user; the tests are not about password strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

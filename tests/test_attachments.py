@@ -94,8 +94,10 @@ def stored_files(media_root):
     return [f for _root, _dirs, files in os.walk(media_root) for f in files]
 
 
-def attach(article, name, data, **kwargs):
-    return attachment_create(article=article, uploaded_file=upload(name, data), user=None, **kwargs)
+def attach(article, filename, data, **kwargs):
+    return attachment_create(
+        article=article, uploaded_file=upload(filename, data), user=None, **kwargs
+    )
 
 
 # --- what may be attached -----------------------------------------------------------------
@@ -133,42 +135,51 @@ def test_allowed_files_are_accepted_by_content(name, data, content_type, extensi
         assert stored.read() == data
 
 
+PROGRAMS = "Programs and scripts cannot be attached."
+MARKUP = "Web pages, SVG images and scripts cannot be attached."
+UNKNOWN = (
+    "This kind of file cannot be attached. Allowed are PDF, Word, Excel, PowerPoint, "
+    "OpenDocument, ZIP, RAR and 7z archives, JPEG, PNG, GIF and WebP images, and "
+    "TXT and CSV text files."
+)
+NOT_TEXT = "The file is not plain text in UTF-8 or GB18030 (GBK)."
+MISMATCH = "The content of the file does not match its extension “.%(extension)s”."
+
+
 def refused_cases():
     html = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+    svg = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
     return [
-        ("setup.exe", b"MZ\x90\x00" + bytes(200), "Programs and scripts cannot be attached."),
-        ("说明.pdf", b"MZ\x90\x00" + bytes(200), "Programs and scripts cannot be attached."),
-        ("报告.pdf", b"\x7fELF\x02\x01\x01" + bytes(200), "Programs and scripts cannot be attached."),
-        ("run.txt", b"#!/bin/sh\nrm -rf /\n", "Programs and scripts cannot be attached."),
-        ("install.msi", ole_bytes("Root"), "Programs and scripts cannot be attached."),
-        ("page.pdf", html, "Web pages, SVG images and scripts cannot be attached."),
-        ("page.txt", b"\xef\xbb\xbf  <HTML>", "Web pages, SVG images and scripts cannot be attached."),
+        ("setup.exe", b"MZ\x90\x00" + bytes(200), PROGRAMS),
+        ("说明.pdf", b"MZ\x90\x00" + bytes(200), PROGRAMS),
+        ("报告.pdf", b"\x7fELF\x02\x01\x01" + bytes(200), PROGRAMS),
+        ("run.txt", b"#!/bin/sh\nrm -rf /\n", PROGRAMS),
+        ("install.msi", ole_bytes("Root"), PROGRAMS),
+        ("page.pdf", html, MARKUP),
+        ("page.txt", b"\xef\xbb\xbf  <HTML>", MARKUP),
+        ("logo.svg", svg, MARKUP),
+        ("readme.txt", b"hello <script>alert(1)</script>", MARKUP),
+        ("text.pdf", b"%PDF-1.4\n<svg onload=alert(1)>", MARKUP),
+        ("数据.xml", b"<?xml version='1.0'?><a/>", UNKNOWN),
+        ("mystery.bin", bytes(range(256)) * 8, UNKNOWN),
+        ("无扩展名", pdf_bytes(), UNKNOWN),
+        ("note.txt", b"<?xml version='1.0'?><a/>", NOT_TEXT),
+        ("note.txt", "你好".encode("utf-16"), NOT_TEXT),
+        ("note.txt", b"abc\x00def", NOT_TEXT),
+        ("论文.docx", pdf_bytes(), MISMATCH),
+        ("论文.pdf", zip_bytes({"a.txt": "x"}), MISMATCH),
+        ("论文.pdf", b"\x00\x01garbage" * 100, MISMATCH),
+        ("论文.docx", zip_bytes({"a.txt": "x"}), MISMATCH),
+        ("表格.xlsx", ooxml_bytes("word/"), MISMATCH),
+        ("旧文档.doc", ole_bytes("Root"), MISMATCH),
+        ("旧表格.xls", ole_bytes("WordDocument"), MISMATCH),
+        ("照片.jpg", image_bytes("PNG"), MISMATCH),
         (
-            "logo.svg",
-            b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
-            "Web pages, SVG images and scripts cannot be attached.",
+            "照片.png",
+            image_bytes("PNG")[:60],
+            "The image is damaged or incomplete and cannot be read.",
         ),
-        (
-            "readme.txt",
-            b"hello <script>alert(1)</script>",
-            "Web pages, SVG images and scripts cannot be attached.",
-        ),
-        ("text.pdf", b"%PDF-1.4\n<svg onload=alert(1)>", "Web pages, SVG images"),
-        ("数据.xml", b"<?xml version='1.0'?><a/>", "This kind of file cannot be attached."),
-        ("note.txt", b"<?xml version='1.0'?><a/>", "The file is not plain text"),
-        ("note.txt", "你好".encode("utf-16"), "The file is not plain text"),
-        ("mystery.bin", bytes(range(256)) * 8, "This kind of file cannot be attached."),
-        ("无扩展名", pdf_bytes(), "This kind of file cannot be attached."),
-        ("论文.docx", pdf_bytes(), "The content of the file does not match"),
-        ("论文.pdf", zip_bytes({"a.txt": "x"}), "The content of the file does not match"),
-        ("论文.pdf", b"\x00\x01garbage" * 100, "The content of the file does not match"),
-        ("论文.docx", zip_bytes({"a.txt": "x"}), "The content of the file does not match"),
-        ("表格.xlsx", ooxml_bytes("word/"), "The content of the file does not match"),
-        ("旧文档.doc", ole_bytes("Root"), "The content of the file does not match"),
-        ("旧表格.xls", ole_bytes("WordDocument"), "The content of the file does not match"),
-        ("照片.jpg", image_bytes("PNG"), "The content of the file does not match"),
-        ("照片.png", image_bytes("PNG")[:60], "The image is damaged or incomplete"),
-        ("资料.zip", b"PK\x03\x04" + bytes(100), "The archive is damaged"),
+        ("资料.zip", b"PK\x03\x04" + bytes(100), "The archive is damaged and cannot be read."),
         ("空.pdf", b"", "The file is empty."),
     ]
 
@@ -181,7 +192,7 @@ def test_refused_files_store_nothing(name, data, message, media_root):
     article = ArticleFactory()
     with pytest.raises(AttachmentRejected) as rejected:
         attach(article, name, data)
-    assert rejected.value.message.startswith(gettext(message))
+    assert rejected.value.message == gettext(message) % {"extension": name.rsplit(".", 1)[-1]}
     assert not Attachment.objects.exists()
     assert stored_files(media_root) == []
 
@@ -439,6 +450,8 @@ def inline_data(files, *, initial=0, extra_fields=None):
 def inline_formset(request, article, data):
     inline = AttachmentInline(Article, admin.site)
     formset_class = inline.get_formset(request, article)
+    if not data:
+        return formset_class(instance=article, prefix="attachments")
     files = {k: v for k, v in data.items() if hasattr(v, "read")}
     fields = {k: v for k, v in data.items() if k not in files}
     return formset_class(fields, files, instance=article, prefix="attachments")
@@ -476,6 +489,42 @@ def test_inline_formset_shows_refusals_as_errors(media_root):
     assert not formset.is_valid()
     assert formset.forms[0].errors["file"] == [gettext("Programs and scripts cannot be attached.")]
     assert stored_files(media_root) == []
+
+
+def test_inline_replacing_a_file_deletes_the_old_one(
+    media_root, django_capture_on_commit_callbacks
+):
+    """A new file for an existing attachment is validated, typed and replaces the old file."""
+    article = ArticleFactory()
+    attachment = attach(article, "旧.pdf", pdf_bytes())
+    old_name = attachment.file.name
+    request = admin_request()
+    data = {
+        **inline_data([upload("新.docx", ooxml_bytes("word/"))], initial=1),
+        "attachments-0-id": str(attachment.pk),
+        "attachments-0-article": str(article.pk),
+    }
+    formset = inline_formset(request, article, data)
+    assert formset.is_valid(), formset.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        save_attachment_formset(request, formset)
+    attachment.refresh_from_db()
+    assert attachment.name == "新.docx"
+    assert attachment.content_type == f"{OOXML}.wordprocessingml.document"
+    assert attachment.uploaded_by == request.user
+    assert stored_files(media_root) == [attachment.file.name.rsplit("/", 1)[-1]]
+    assert not attachment.file.storage.exists(old_name)
+
+
+def test_inline_links_stored_files_to_the_download_view():
+    """The admin shows a stored file by its name, linked to the download view, not /media/."""
+    article = ArticleFactory()
+    attachment = attach(article, "招生简章.pdf", pdf_bytes())
+    formset = inline_formset(admin_request(), article, {})
+    widget = str(formset.forms[0]["file"])
+    assert f'href="{attachment.get_absolute_url()}"' in widget
+    assert "招生简章.pdf" in widget
+    assert attachment.file.url not in widget
 
 
 def test_inline_formset_deletes_removed_files(media_root, django_capture_on_commit_callbacks):
@@ -542,6 +591,7 @@ def test_admin_change_form_uploads_an_attachment(admin_client_user):
     assert attachment.name == "招生简章.pdf"
     assert attachment.content_type == "application/pdf"
     assert attachment.uploaded_by == admin_client_user.user
+    assert f'href="{attachment.get_absolute_url()}"' in admin_client_user.get(url).text
 
 
 @wired

@@ -30,11 +30,8 @@ def test_department_rss_lists_published_articles_newest_first(client, column):
     channel = ET.fromstring(response.content).find("channel")
     assert channel.findtext("title") == "信息学院"
     assert [item.findtext("title") for item in channel.findall("item")] == ["新闻", "旧闻"]
-    assert (
-        channel.find("item")
-        .findtext("link")
-        .endswith("/articles/%d/" % Article.objects.get(title="新闻").pk)
-    )
+    newest = Article.objects.get(title="新闻")
+    assert channel.find("item").findtext("link").endswith(f"/articles/{newest.pk}/")
 
 
 def test_column_atom_feed(client, column):

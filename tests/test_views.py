@@ -330,7 +330,7 @@ def test_english_interface(client, column, settings):
 
 
 def test_department_homepage_image_news_and_most_read(client, column):
-    """The homepage shows recent articles with covers as image news and 热门文章 by 30-day clicks."""
+    """The homepage shows covered articles as image news and 热门文章 by 30-day clicks."""
     from newsroom.models import DailyClickCount
 
     with_cover = ArticleFactory(

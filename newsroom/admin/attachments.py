@@ -8,6 +8,7 @@ name with the detected content type and its real size.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -19,13 +20,39 @@ from newsroom.services.attachments import (
 )
 
 
+class DownloadLink:
+    """What the file widget shows for a stored file: its name, linked to the download view."""
+
+    def __init__(self, attachment):
+        self.url = attachment.get_absolute_url()
+        self.name = attachment.name
+
+    def __str__(self):
+        return self.name
+
+
+class AttachmentFileInput(AdminFileWidget):
+    # Not the /media/ URL: attachments are only ever served through the
+    # download view, which is what hides those of unpublished articles.
+    attachment = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and self.attachment is not None:
+            context["widget"]["value"] = DownloadLink(self.attachment)
+        return context
+
+
 class AttachmentInlineForm(forms.ModelForm):
     class Meta:
         model = Attachment
         fields = ("file", "name", "order")
+        widgets = {"file": AttachmentFileInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["file"].widget.attachment = self.instance
         # Left empty, the name is the uploaded file's.
         self.fields["name"].required = False
         self.detected = None  # (content type, extension, original name, size) of a new file

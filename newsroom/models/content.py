@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from .org import Category
 
 
+def content_changed():
+    from newsroom.services.pagecache import content_changed as bump
+
+    bump()
+
+
 def upload_path(instance, filename):
     """Random name under uploads/YYYY/MM/: the uploader's name never reaches the disk."""
     now = timezone.localtime()
@@ -61,6 +67,7 @@ class Image(models.Model):
         from newsroom.services.renditions import renditions_generate
 
         renditions_generate(self)
+        content_changed()
 
     @property
     def url(self):
@@ -265,9 +272,15 @@ class Article(models.Model):
         if not self.is_pinned:
             self.pinned_until = None
         super().save(*args, **kwargs)
+        content_changed()
 
     def get_absolute_url(self):
         return reverse("newsroom:article-detail", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
     def is_visible(self, *, at=None):
         return self.status == self.Status.PUBLISHED and self.publish_at <= (at or timezone.now())
@@ -327,8 +340,17 @@ class Attachment(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
     def get_absolute_url(self):
         return reverse("newsroom:attachment-download", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
 
 class Rendition(models.Model):

@@ -7,6 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 NAVIGATION_CACHE_SECONDS = 3600
 
+
+def content_changed():
+    from newsroom.services.pagecache import content_changed as bump
+
+    bump()
+
+
 # First path segments the site itself uses; a department slug may not shadow them.
 RESERVED_SLUGS = frozenset(
     {
@@ -78,10 +85,15 @@ class Department(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(navigation_cache_key(self.pk))
+        content_changed()
 
     def get_absolute_url(self):
         return reverse("newsroom:department-detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
 
 def navigation_cache_key(department_id):
@@ -93,9 +105,11 @@ class CategoryQuerySet(models.QuerySet):
         """A department's columns in menu order, from the cache when possible.
 
         Every public page shows them and they change rarely; saving or deleting
-        a column or its department drops the cached copy (see the models' save).
+        a column or its department changes the content version, and with it the key.
         """
-        key = navigation_cache_key(department.pk)
+        from newsroom.services.pagecache import versioned_key
+
+        key = versioned_key(navigation_cache_key(department.pk))
         columns = cache.get(key)
         if columns is None:
             columns = list(self.filter(department=department).order_by("order", "id"))
@@ -136,13 +150,8 @@ class Category(models.Model):
         return f"{self.department.name} / {self.name}"
 
     def save(self, *args, **kwargs):
-        previous = None
-        if self.pk:
-            previous = (
-                Category.objects.filter(pk=self.pk).values_list("department_id", flat=True).first()
-            )
         super().save(*args, **kwargs)
-        cache.delete_many([navigation_cache_key(d) for d in {previous, self.department_id} if d])
+        content_changed()
 
     def get_absolute_url(self):
         return reverse(
@@ -151,9 +160,8 @@ class Category(models.Model):
         )
 
     def delete(self, *args, **kwargs):
-        department_id = self.department_id
         result = super().delete(*args, **kwargs)
-        cache.delete(navigation_cache_key(department_id))
+        content_changed()
         return result
 
 

@@ -393,4 +393,3 @@ def _text_encoding(uploaded_file, sniffed: bytes) -> str:
             uploaded_file.seek(0)
         return "utf-8" if encoding == "utf-8-sig" else "gb18030"
     raise AttachmentRejected(not_text)
-

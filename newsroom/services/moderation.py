@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.models import Article, Department, Revision, Transition
+from newsroom.services import pagecache
 
 Status = Article.Status
 
@@ -193,6 +194,7 @@ def article_pin(*, article, user, until=None):
         raise ModerationError(_("The pin end time must be in the future."))
     Article.objects.filter(pk=article.pk).update(is_pinned=True, pinned_until=until)
     article.is_pinned, article.pinned_until = True, until
+    pagecache.content_changed()
     return article
 
 
@@ -201,4 +203,5 @@ def article_unpin(*, article, user):
     require_review(user, article)
     Article.objects.filter(pk=article.pk).update(is_pinned=False, pinned_until=None)
     article.is_pinned, article.pinned_until = False, None
+    pagecache.content_changed()
     return article

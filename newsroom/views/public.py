@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from newsroom.models import Article, Category, Department
@@ -21,6 +22,7 @@ from newsroom.pagination import (
     paginate_column,
     parse_page_number,
 )
+from newsroom.services.pagecache import cached_page, versioned_key
 
 HOMEPAGE_ITEMS_PER_COLUMN = 8
 IMAGE_NEWS_ITEMS = 5
@@ -43,6 +45,7 @@ class DepartmentNavigationMixin:
         return context
 
 
+@method_decorator(cached_page, name="dispatch")
 class HomeView(TemplateView):
     template_name = "newsroom/home.html"
 
@@ -58,6 +61,7 @@ class HomeView(TemplateView):
         return context
 
 
+@method_decorator(cached_page, name="dispatch")
 class DepartmentDetailView(DepartmentNavigationMixin, DetailView):
     """The department homepage: each column's pinned and newest articles."""
 
@@ -83,7 +87,7 @@ class DepartmentDetailView(DepartmentNavigationMixin, DetailView):
 def most_read(department, *, days=30, limit=10):
     """热门文章 of a department. Kept in the cache for a few minutes: it needs no
     second-by-second accuracy and it is the most expensive query of the page."""
-    key = f"most-read:{department.pk}:{days}:{timezone.localdate().isoformat()}"
+    key = versioned_key(f"most-read:{department.pk}:{days}:{timezone.localdate().isoformat()}")
     articles = cache.get(key)
     if articles is None:
         articles = list(
@@ -126,6 +130,7 @@ def column_blocks(columns, *, per_column=HOMEPAGE_ITEMS_PER_COLUMN):
     return blocks
 
 
+@method_decorator(cached_page, name="dispatch")
 class CategoryArticleListView(DepartmentNavigationMixin, ListView):
     """A column's articles, 20 a page: pinned first, then newest."""
 
@@ -167,6 +172,7 @@ class CategoryArticleListView(DepartmentNavigationMixin, ListView):
         return context
 
 
+@method_decorator(cached_page, name="dispatch")
 class ArticleDetailView(DepartmentNavigationMixin, DetailView):
     template_name = "newsroom/article_detail.html"
     context_object_name = "article"

@@ -1,16 +1,19 @@
 from django.conf import settings
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
 from newsroom.models import Article, Department
 from newsroom.pagination import KeysetPage, parse_page_number
 from newsroom.services import search
+from newsroom.services.pagecache import cached_page
 
 from .public import DepartmentNavigationMixin
 
 MAX_SEARCH_PAGES = 50
 
 
+@method_decorator(cached_page, name="dispatch")
 class ArticleSearchView(DepartmentNavigationMixin, ListView):
     """站内搜索: published articles across the site or one department, 20 a page."""
 
