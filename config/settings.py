@@ -201,6 +201,7 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "")
 # Editor image uploads: limits on the raw upload and on the decoded image.
 NEWSROOM_UPLOAD_MAX_BYTES = env_int("NEWSROOM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 NEWSROOM_UPLOAD_MAX_PIXELS = env_int("NEWSROOM_UPLOAD_MAX_PIXELS", 40_000_000)
+NEWSROOM_ATTACHMENT_MAX_BYTES = env_int("NEWSROOM_ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024)
 # A visitor's repeated views of one article inside this window count once.
 NEWSROOM_CLICK_WINDOW_SECONDS = env_int("NEWSROOM_CLICK_WINDOW_SECONDS", 30 * 60)
 # "redis" buffers click increments in Redis (needs REDIS_URL; run flush_clicks).

@@ -8,6 +8,14 @@ from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory, i
 
 pytestmark = pytest.mark.django_db
 
+# The article form's attachments inline, empty.
+ATTACHMENT_FORMSET = {
+    "attachments-TOTAL_FORMS": "0",
+    "attachments-INITIAL_FORMS": "0",
+    "attachments-MIN_NUM_FORMS": "0",
+    "attachments-MAX_NUM_FORMS": "1000",
+}
+
 
 @pytest.fixture
 def admin_user_client(client):
@@ -31,6 +39,7 @@ def article_form_data(category, **overrides):
         "pinned_until_0": "",
         "pinned_until_1": "",
     }
+    data.update(ATTACHMENT_FORMSET)
     data.update(overrides)
     return data
 

@@ -19,6 +19,14 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# The article form's attachments inline, empty.
+ATTACHMENT_FORMSET = {
+    "attachments-TOTAL_FORMS": "0",
+    "attachments-INITIAL_FORMS": "0",
+    "attachments-MIN_NUM_FORMS": "0",
+    "attachments-MAX_NUM_FORMS": "1000",
+}
 S = Article.Status
 
 
@@ -66,6 +74,7 @@ def form_data(article, **overrides):
         "publish_at_1": local.strftime("%H:%M:%S"),
         "base_version": article.version,
     }
+    data.update(ATTACHMENT_FORMSET)
     data.update(overrides)
     return data
 

@@ -18,7 +18,7 @@ EXPECTED = {
     "department": 3,  # department, every column's articles, image news
     "column": 3,  # column with department, pinned, one page
     "column_deep": 3,
-    "article": 2,  # article with column/department/cover, neighbours
+    "article": 3,  # article with column/department/cover, neighbours, attachments
     "search": 1,
     "feed": 2,  # department, items
     "sitemap": 2,  # count (the sitemap paginator needs it), page

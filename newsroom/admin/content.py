@@ -14,6 +14,7 @@ from django_ckeditor_5.widgets import CKEditor5Widget
 
 from newsroom.models import (
     Article,
+    Attachment,
     Category,
     DailyClickCount,
     Department,
@@ -23,6 +24,7 @@ from newsroom.models import (
 )
 from newsroom.services import moderation, revisions
 
+from .attachments import AttachmentInline, save_attachment_formset
 from .scoping import DepartmentScopedAdminMixin
 
 
@@ -232,6 +234,7 @@ class ModerationActionsMixin:
 @admin.register(Article)
 class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
     form = ArticleAdminForm
+    inlines = (AttachmentInline,)
     change_form_template = "admin/newsroom/article/change_form.html"
     change_list_template = "admin/newsroom/article/change_list.html"
     list_display = ("title", "category", "status", "publish_at", "is_pinned", "click_count")
@@ -328,8 +331,11 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Attachment:
+            save_attachment_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     # --- moderation, history and revisions -------------------------------------
 

@@ -46,6 +46,7 @@ class ArticlePreviewView(DepartmentNavigationMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["previous_article"], context["next_article"] = neighbours(self.object)
+        context["attachments"] = list(self.object.attachments.all())
         context["preview"] = True
         context["preview_revision"] = self.revision
         return context

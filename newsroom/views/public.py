@@ -188,6 +188,7 @@ class ArticleDetailView(DepartmentNavigationMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["previous_article"], context["next_article"] = neighbours(self.object)
+        context["attachments"] = list(self.object.attachments.all())
         return context
 
 
