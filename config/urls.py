@@ -3,6 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from newsroom.sitemaps import SITEMAPS
+from newsroom.views.health import healthz
 from newsroom.views.media import serve_media
 from newsroom.views.seo import robots_txt
 
@@ -11,6 +12,7 @@ urlpatterns = [
     # Behind nginx (see deploy/) the web server serves media from disk instead.
     path("media/<path:path>", serve_media),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",

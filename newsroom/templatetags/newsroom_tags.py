@@ -1,0 +1,11 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def minutes(duration):
+    """Whole minutes of a timedelta, rounded up (for "try again in N minutes")."""
+    if duration is None:
+        return ""
+    return max(1, -(-int(duration.total_seconds()) // 60))

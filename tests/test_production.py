@@ -1,0 +1,160 @@
+"""Production readiness: deploy checks, security headers, login lockout, health checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import ArticleFactory, StaffFactory
+
+BASE = Path(settings.BASE_DIR)
+
+
+def run_settings(env, code):
+    """Import the settings in a fresh interpreter with the given environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSROOM_"))}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    """manage.py check --deploy reports no issue with DEBUG off and a real secret."""
+    env = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-secret-key-for-the-deploy-check-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "news.example.edu.cn",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    """DEBUG off and no DJANGO_SECRET_KEY is a configuration error."""
+    result = run_settings({"DJANGO_DEBUG": "0"}, "import config.settings")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_proxy_ssl_header_is_configurable():
+    """Behind a TLS-terminating proxy, X-Forwarded-Proto is trusted only when asked."""
+    code = "import config.settings as s; print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
+    base = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 60}
+    assert run_settings(base, code).stdout.strip() == "None"
+    behind = run_settings({**base, "DJANGO_BEHIND_TLS_PROXY": "1"}, code).stdout.strip()
+    assert behind == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_media_storage_is_chosen_by_environment():
+    """NEWSROOM_MEDIA_STORAGE=s3 switches uploads to django-storages' S3 backend."""
+    code = "import config.settings as s; print(s.STORAGES['default']['BACKEND'])"
+    assert "FileSystemStorage" in run_settings({}, code).stdout
+    s3 = run_settings({"NEWSROOM_MEDIA_STORAGE": "s3", "NEWSROOM_S3_BUCKET": "news"}, code)
+    assert s3.stdout.strip() == "storages.backends.s3.S3Storage"
+
+
+@pytest.mark.django_db
+def test_public_pages_carry_a_strict_content_security_policy(client):
+    """Public pages allow scripts only from the site itself, none inline."""
+    article = ArticleFactory()
+    response = client.get(article.get_absolute_url())
+    policy = response["Content-Security-Policy"]
+    script = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert script.strip() == "script-src 'self'"
+    assert "unsafe-inline" not in script
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "<script>" not in response.text
+
+
+@pytest.mark.django_db
+def test_uploaded_media_is_served_nosniff(client, media_root):
+    """Uploaded files are served with X-Content-Type-Options: nosniff."""
+    from tests.factories import ImageFactory
+
+    image = ImageFactory()
+    response = client.get(image.url)
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_attachment_files_are_not_served_from_media(client, media_root):
+    """Attachments are only reachable through their download view, never /media/."""
+    (media_root / "attachments").mkdir(parents=True)
+    (media_root / "attachments" / "secret.pdf").write_bytes(b"%PDF-1.4")
+    assert client.get("/media/attachments/secret.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_admin_login_is_locked_after_repeated_failures():
+    """Five wrong passwords lock the user name; the page explains it in Chinese."""
+    StaffFactory(username="editor", password="right-password-123")
+    client = Client()
+    url = reverse("admin:login")
+    for _ in range(5):
+        client.post(url, {"username": "editor", "password": "wrong"})
+    locked = client.post(url, {"username": "editor", "password": "right-password-123"})
+    assert locked.status_code == 429
+    assert "登录已暂时锁定" in locked.text
+    assert "15 分钟" in locked.text
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_successful_login_still_works():
+    """A correct password signs in (the lockout backend stays out of the way)."""
+    StaffFactory(username="editor", password="right-password-123")
+    client = Client()
+    response = client.post(
+        reverse("admin:login"), {"username": "editor", "password": "right-password-123"}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_healthz_ok(client):
+    """/healthz answers 200 when the database answers."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_broken_redis(client, settings):
+    """/healthz answers 503 when the configured Redis does not answer."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "redis": "error"}
+
+
+def test_healthz_reports_a_broken_database(client, monkeypatch):
+    """/healthz answers 503, not 500, when the database is down."""
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    def broken(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error"
