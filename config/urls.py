@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -5,13 +6,14 @@ from django.urls import include, path
 from newsroom.sitemaps import SITEMAPS
 from newsroom.views.health import healthz
 from newsroom.views.media import serve_media
-from newsroom.views.seo import robots_txt
+from newsroom.views.seo import favicon, robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Behind nginx (see deploy/) the web server serves media from disk instead.
     path("media/<path:path>", serve_media),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
@@ -22,5 +24,10 @@ urlpatterns = [
     ),
     path("", include("newsroom.urls")),
 ]
+
+if settings.NEWSROOM_BENCH_CEILING:
+    from bench.ceiling import ceiling
+
+    urlpatterns.insert(0, path("bench/ceiling/", ceiling))
 
 handler404 = "newsroom.views.errors.page_not_found"

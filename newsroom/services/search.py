@@ -8,8 +8,9 @@ document stores its tokens as plain words; a query becomes the AND of its
 tokens (its CJK bigrams, or the character itself for a one-character query).
 So 教学 finds 新学期教学工作会议, 学 finds it too, and ２０２４ matches 2024.
 
-On PostgreSQL the tokens go into a ``simple`` tsvector with a GIN index (see
-migration 0006), so a search never scans the table; on SQLite a LIKE scan over
+On PostgreSQL the tokens become a tsvector as they are (``array_to_tsvector``,
+no parser) with a GIN index (see migration 0007), so a search never scans the
+table; on SQLite a LIKE scan over
 the same tokens stands in. Results rank title matches first, then newer.
 """
 
@@ -23,6 +24,11 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
+# The index the PostgreSQL query below is answered from (created by migration 0007).
+SEARCH_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS article_search_idx ON newsroom_article "
+    "USING gin (array_to_tsvector(string_to_array(search_document, ' ')))"
+)
 MAX_QUERY_LENGTH = 100
 MAX_TOKENS = 12
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
@@ -46,8 +52,9 @@ def document_tokens(text: str) -> list[str]:
 
 
 def build_document(*parts: str) -> str:
-    """The search document of an article: its tokens, space-separated."""
-    return " ".join(document_tokens(" ".join(html.unescape(strip_tags(p or "")) for p in parts)))
+    """The search document of an article: its distinct tokens, space-separated."""
+    text = " ".join(html.unescape(strip_tags(p or "")) for p in parts)
+    return " ".join(dict.fromkeys(document_tokens(text)))
 
 
 def query_runs(query: str) -> list[str]:
@@ -72,17 +79,17 @@ def search_articles(queryset, query: str):
     if not tokens:
         return queryset.none()
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(tokens)  # tokens hold only letters and digits: safe
+        # The tokens are the lexemes, used as they are (no text search parser):
+        # they hold only letters and digits, so quoting them is enough.
+        tsquery = " & ".join(f"'{token}'" for token in tokens)
         table = queryset.model._meta.db_table
         matches = RawSQL(
-            f"to_tsvector('simple'::regconfig, {table}.search_document) "
-            "@@ to_tsquery('simple'::regconfig, %s)",
+            f"array_to_tsvector(string_to_array({table}.search_document, ' ')) @@ %s::tsquery",
             [tsquery],
             output_field=BooleanField(),
         )
         in_title = RawSQL(
-            f"to_tsvector('simple'::regconfig, {table}.search_title) "
-            "@@ to_tsquery('simple'::regconfig, %s)",
+            f"array_to_tsvector(string_to_array({table}.search_title, ' ')) @@ %s::tsquery",
             [tsquery],
             output_field=BooleanField(),
         )

@@ -7,13 +7,16 @@ number of queries whatever the size of the archive (pinned in tests).
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
+from newsroom import sqlcache
 from newsroom.models import Article, Category, Department
 from newsroom.pagination import (
     Cursor,
@@ -100,6 +103,28 @@ def most_read(department, *, days=30, limit=10):
     return articles
 
 
+def ids_of_any(querysets):
+    """The ids of several LIMITed id subqueries, as one id subquery.
+
+    On PostgreSQL a ``UNION ALL`` lets the planner fetch the few rows by
+    primary key; ``OR``-ed ``IN``s would make it scan the table. SQLite cannot
+    LIMIT the parts of a UNION, so it gets the ``OR`` form.
+    """
+    first, *others = querysets
+    if connection.features.supports_slicing_ordering_in_compound:
+        return first.union(*others, all=True) if others else first
+    condition = Q()
+    for queryset in querysets:
+        condition |= Q(pk__in=queryset)
+    return Article.objects.filter(condition).values("pk")
+
+
+def cached_ids(key, build, **values):
+    """``pk__in`` condition of an id subquery compiled once (see newsroom/sqlcache.py)."""
+    sql, params = sqlcache.bound(key, build, **values)
+    return Q(pk__in=RawSQL(sql, params))
+
+
 def column_blocks(columns, *, per_column=HOMEPAGE_ITEMS_PER_COLUMN):
     """
     [(column, [articles])] for the homepage, in one query.
@@ -109,17 +134,22 @@ def column_blocks(columns, *, per_column=HOMEPAGE_ITEMS_PER_COLUMN):
     """
     if not columns:
         return []
+
+    def build(stand):
+        now = stand.moment("now")
+        published = Article.objects.published(at=now)
+        parts = []
+        for index in range(len(columns)):
+            in_column = published.filter(category_id=stand.number(f"column{index}"))
+            parts.append(in_column.pinned(at=now).newest_first().values("pk")[:per_column])
+            parts.append(in_column.not_pinned(at=now).newest_first().values("pk")[:per_column])
+        return ids_of_any(parts)
+
     now = timezone.now()
-    published = Article.objects.published(at=now)
-    condition = Q()
-    for column in columns:
-        in_column = published.filter(category=column)
-        pinned = in_column.pinned(at=now).newest_first().values("pk")[:per_column]
-        newest = in_column.not_pinned(at=now).newest_first().values("pk")[:per_column]
-        condition |= Q(pk__in=pinned) | Q(pk__in=newest)
-    rows = published.filter(condition).for_listing().newest_first()
+    values = {f"column{index}": column.pk for index, column in enumerate(columns)}
+    ids = cached_ids(("column-blocks", len(columns), per_column), build, now=now, **values)
     by_column = {column.pk: [] for column in columns}
-    for article in rows:
+    for article in Article.objects.filter(ids).for_listing().newest_first():
         by_column[article.category_id].append(article)
     blocks = []
     for column in columns:
@@ -178,7 +208,11 @@ class ArticleDetailView(DepartmentNavigationMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("category__department", "cover")
+        return (
+            Article.objects.published()
+            .select_related("category__department", "cover")
+            .defer("search_document", "search_title")
+        )
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -199,18 +233,32 @@ def neighbours(article):
     The list is the pinned articles, then the rest newest first; the query
     fetches the pinned few plus the unpinned rows just above and below.
     """
+
+    def build(stand):
+        now = stand.moment("now")
+        in_column = Article.objects.published(at=now).filter(category_id=stand.number("column"))
+        rest = in_column.not_pinned(at=now)
+        cursor = Cursor(stand.moment("at"), stand.number("pk"))
+        return ids_of_any(
+            [
+                in_column.pinned(at=now).newest_first().values("pk")[:MAX_PINNED_PER_COLUMN],
+                rest.filter(newer_than(cursor)).order_by("publish_at", "pk").values("pk")[:1],
+                rest.filter(older_than(cursor)).newest_first().values("pk")[:1],
+                rest.newest_first().values("pk")[:1],
+            ]
+        )
+
     now = timezone.now()
-    in_column = Article.objects.published(at=now).filter(category_id=article.category_id)
-    rest = in_column.not_pinned(at=now)
-    cursor = Cursor(article.publish_at, article.pk)
-    condition = (
-        Q(pk__in=in_column.pinned(at=now).newest_first().values("pk")[:MAX_PINNED_PER_COLUMN])
-        | Q(pk__in=rest.filter(newer_than(cursor)).order_by("publish_at", "pk").values("pk")[:1])
-        | Q(pk__in=rest.filter(older_than(cursor)).newest_first().values("pk")[:1])
-        | Q(pk__in=rest.newest_first().values("pk")[:1])
+    ids = cached_ids(
+        "neighbours",
+        build,
+        now=now,
+        column=article.category_id,
+        at=article.publish_at,
+        pk=article.pk,
     )
     rows = list(
-        in_column.filter(condition)
+        Article.objects.filter(ids)
         .only("id", "title", "publish_at", "is_pinned", "pinned_until", "category_id")
         .newest_first()
     )

@@ -1,4 +1,5 @@
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -17,3 +18,9 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the real one."""
+    return HttpResponsePermanentRedirect(static("newsroom/favicon.ico"))

@@ -13,13 +13,13 @@ import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from newsroom.management.commands.seed_demo import create_pictures
 from newsroom.models import Article, Category, Department, Image
 from newsroom.services.html import clean_body
-from newsroom.services.search import build_document
+from newsroom.services.search import SEARCH_INDEX_SQL, build_document
 
 SEED = 20240901
 BATCH = 2000
@@ -92,14 +92,45 @@ class Command(BaseCommand):
 
     def handle(self, *args, articles, main_share, **options):
         started = time.perf_counter()
-        created = seed_bench(count=articles, main_share=main_share)
+        with search_index_dropped() as rebuild:
+            created = seed_bench(count=articles, main_share=main_share)
+            inserted = time.perf_counter()
         elapsed = time.perf_counter() - started
-        rate = created / elapsed if elapsed else 0
+        insert_seconds = inserted - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created {created} articles in {elapsed:.1f} s ({rate:.0f} articles/s)."
+                f"Created {created} articles in {elapsed:.1f} s ({created / elapsed:.0f} "
+                f"articles/s): inserts {insert_seconds:.1f} s "
+                f"({created / insert_seconds:.0f} articles/s), "
+                f"search index {rebuild.seconds:.1f} s."
             )
         )
+
+
+class search_index_dropped:
+    """On PostgreSQL, drop the search index for a bulk load and build it once after.
+
+    Building a GIN index in one pass is cheaper than growing it row by row; the
+    time it takes is reported with the seeding time.
+    """
+
+    seconds = 0.0
+
+    def __enter__(self):
+        self.postgres = connection.vendor == "postgresql"
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP INDEX IF EXISTS article_search_idx")
+        return self
+
+    def __exit__(self, *exc):
+        if self.postgres:
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+                cursor.execute(SEARCH_INDEX_SQL)
+            self.seconds = time.perf_counter() - started
+        return False
 
 
 def seed_bench(*, count, main_share=0.85):
@@ -113,6 +144,8 @@ def seed_bench(*, count, main_share=0.85):
             image.save(update_fields=["original_name"])
             images.append(image)
     bodies = [make_body(rng, images) for _ in range(50)]
+    # Tokenising a 3 KB body is the slow part of an insert: do it once per body.
+    body_tokens = {body: build_document(body) for body in bodies}
     main, others = columns[0], columns[1:]
     now = timezone.now()
     start = Article.objects.filter(category__in=columns).count()
@@ -141,7 +174,7 @@ def seed_bench(*, count, main_share=0.85):
                     cover=rng.choice(images) if rng.random() < 0.3 else None,
                     click_count=int(rng.paretovariate(1.3) * 80),
                     search_title=build_document(title),
-                    search_document=build_document(title, summary, body),
+                    search_document=" ".join((build_document(title, summary), body_tokens[body])),
                 )
             )
         with transaction.atomic():
