@@ -331,7 +331,10 @@ def discover(base):
     return {"deep_path": deep, "article_ids": [int(i) for i in ids]}
 
 
+# A common query (a topic in one title in twenty, so 5,000 matches at 100,000
+# articles) and a rare one (one article's issue number).
 SEARCH_QUERY = "数据科学工作坊"
+RARE_QUERY = "第1234期"
 
 
 def run(args):
@@ -362,6 +365,7 @@ def run(args):
         ("column_page_400", "GET", found["deep_path"], None),
         ("article", "GET", f"/articles/{ids[0]}/", ("rotate.lua", [OUT / "articles.txt"])),
         ("search", "GET", f"/search/?q={urllib.request.quote(SEARCH_QUERY)}", None),
+        ("search_rare", "GET", f"/search/?q={urllib.request.quote(RARE_QUERY)}", None),
         ("not_found", "GET", "/articles/999999999/", None),
     ]
     results["queries"] = queries_per_request(

@@ -2,11 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.sitemaps import SITEMAPS
 from newsroom.views.health import healthz
 from newsroom.views.media import serve_media
 from newsroom.views.seo import favicon, robots_txt
+
+admin.site.site_header = _("Newsroom administration")
+admin.site.site_title = _("Newsroom administration")
+admin.site.index_title = _("Site administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

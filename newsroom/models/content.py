@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.urlcache import url_for
+
 from .org import Category
 
 
@@ -275,7 +277,7 @@ class Article(models.Model):
         content_changed()
 
     def get_absolute_url(self):
-        return reverse("newsroom:article-detail", kwargs={"pk": self.pk})
+        return url_for("newsroom:article-detail", pk=self.pk)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from newsroom.urlcache import url_for
 
 NAVIGATION_CACHE_SECONDS = 3600
 
@@ -88,7 +89,7 @@ class Department(models.Model):
         content_changed()
 
     def get_absolute_url(self):
-        return reverse("newsroom:department-detail", kwargs={"slug": self.slug})
+        return url_for("newsroom:department-detail", slug=self.slug)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
@@ -154,9 +155,8 @@ class Category(models.Model):
         content_changed()
 
     def get_absolute_url(self):
-        return reverse(
-            "newsroom:category-article-list",
-            kwargs={"department_slug": self.department.slug, "slug": self.slug},
+        return url_for(
+            "newsroom:category-article-list", department_slug=self.department.slug, slug=self.slug
         )
 
     def delete(self, *args, **kwargs):

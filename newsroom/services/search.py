@@ -130,6 +130,10 @@ def search_articles(queryset, query: str):
 
 def _normalized_with_map(text: str):
     """The normalised text and, for each of its characters, the original index."""
+    folded = normalize(text)
+    if len(folded) == len(text):
+        # The usual case (no character expanded or merged): positions agree.
+        return folded, range(len(text))
     pieces, index = [], []
     for position, char in enumerate(text):
         folded = normalize(char)

@@ -1,4 +1,10 @@
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from .newsroom_images import rendition_img
 
 register = template.Library()
 
@@ -9,3 +15,43 @@ def minutes(duration):
     if duration is None:
         return ""
     return max(1, -(-int(duration.total_seconds()) // 60))
+
+
+@register.simple_tag
+def article_row(article, now=None):
+    """
+    One row of an article list: thumbnail, 置顶 badge, title, date.
+
+    Written in Python rather than as an included template: a list page renders
+    twenty of them and an ``{% include %}`` per row was most of its time.
+    """
+    url = article.get_absolute_url()
+    local = timezone.localtime(article.publish_at)
+    thumb = ""
+    if article.cover_id and article.cover:
+        thumb = format_html(
+            '<a class="article-row__thumb" href="{}" tabindex="-1" aria-hidden="true">{}</a>',
+            url,
+            rendition_img(article.cover, "thumb", sizes_attr="96px", alt=""),
+        )
+    badge = ""
+    if article.is_pinned_now(at=now):
+        badge = format_html('<span class="badge">{}</span> ', gettext("Pinned"))
+    return format_html(
+        '<li class="article-row{}">{}<a class="article-row__title" href="{}">{}{}</a>'
+        '<time class="article-row__date" datetime="{}">{}</time></li>',
+        " article-row--with-thumb" if thumb else "",
+        thumb,
+        url,
+        badge,
+        article.title,
+        local.isoformat(),
+        local.strftime("%Y-%m-%d"),
+    )
+
+
+@register.simple_tag
+def article_rows(articles):
+    """Every row of a list, sharing one notion of "now" for the pins."""
+    now = timezone.now()
+    return mark_safe("\n".join(article_row(article, now) for article in articles))

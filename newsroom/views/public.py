@@ -239,7 +239,7 @@ def neighbours(article):
         in_column = Article.objects.published(at=now).filter(category_id=stand.number("column"))
         rest = in_column.not_pinned(at=now)
         cursor = Cursor(stand.moment("at"), stand.number("pk"))
-        return ids_of_any(
+        ids = ids_of_any(
             [
                 in_column.pinned(at=now).newest_first().values("pk")[:MAX_PINNED_PER_COLUMN],
                 rest.filter(newer_than(cursor)).order_by("publish_at", "pk").values("pk")[:1],
@@ -247,9 +247,14 @@ def neighbours(article):
                 rest.newest_first().values("pk")[:1],
             ]
         )
+        return (
+            Article.objects.filter(pk__in=ids)
+            .only("id", "title", "publish_at", "is_pinned", "pinned_until", "category_id")
+            .newest_first()
+        )
 
     now = timezone.now()
-    ids = cached_ids(
+    sql, params = sqlcache.bound(
         "neighbours",
         build,
         now=now,
@@ -257,11 +262,8 @@ def neighbours(article):
         at=article.publish_at,
         pk=article.pk,
     )
-    rows = list(
-        Article.objects.filter(ids)
-        .only("id", "title", "publish_at", "is_pinned", "pinned_until", "category_id")
-        .newest_first()
-    )
+    # The whole query is compiled once; only these plain columns are needed.
+    rows = list(Article.objects.raw(sql, params))
     pinned = [row for row in rows if row.is_pinned_now(at=now)]
     unpinned = [row for row in rows if not row.is_pinned_now(at=now) and row.pk != article.pk]
     pinned_ids = [row.pk for row in pinned]

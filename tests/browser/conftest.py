@@ -10,7 +10,6 @@ exceptions, failed requests, requests to other hosts) and saves full-page
 screenshots of its key pages under ``test-artifacts/screenshots/<journey>/``.
 """
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -18,10 +17,17 @@ from urllib.parse import urlsplit
 
 import pytest
 
-# Playwright's sync API runs an asyncio event loop in the test thread, so Django
-# would refuse every ORM call made there (fixtures, assertions) with
-# SynchronousOnlyOperation although nothing actually runs concurrently.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(scope="package", autouse=True)
+def allow_orm_beside_playwright():
+    """Playwright's sync API runs an asyncio event loop in the test thread, so Django
+    would refuse every ORM call made there (fixtures, assertions) with
+    SynchronousOnlyOperation although nothing actually runs concurrently. Set for
+    the browser tests only: the variable would fail other tests' deploy checks."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [

@@ -1,8 +1,9 @@
 """
-Clicks from two separate server processes add up exactly (PostgreSQL; Redis mode too).
+Scale-out: two gunicorn servers on different ports sharing PostgreSQL and Redis.
 
-Starts two gunicorn servers on the test database, fires 200 concurrent views
-at one article through both, and checks the stored count.
+Clicks sent to both add up exactly (with the database or the Redis buffer),
+and a change made through one server replaces the cached page on the other at
+once (the content version lives in Redis).
 """
 
 import os
@@ -88,6 +89,17 @@ def start_server(port, extra_env, tmp_path):
     raise RuntimeError((tmp_path / f"gunicorn-{port}.log").read_text())
 
 
+def get_page(port, path):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"User-Agent": BROWSER_UA}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers.get("X-Cache"), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, None, ""
+
+
 def post_view(port, article_id, n):
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/click/{article_id}/",
@@ -137,3 +149,51 @@ def test_two_processes_count_exactly(mode, tmp_path):
             server.wait(timeout=10)
     assert Article.objects.values_list("click_count", flat=True).get(pk=article.pk) == VIEWS
     assert DailyClickCount.objects.get(article=article).count == VIEWS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_through_one_server_shows_on_the_other_at_once(tmp_path, settings):
+    """A cached page on server B is replaced as soon as server A's request changes content."""
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not running")
+    client.flushdb()
+    # DEBUG on only so that pages render without collectstatic's manifest.
+    extra = {"REDIS_URL": TEST_REDIS_URL, "NEWSROOM_PAGE_CACHE": "1", "DJANGO_DEBUG": "1"}
+    article = ArticleFactory(title="第一版标题")
+    ports = [free_port(), free_port()]
+    servers = [start_server(port, extra, tmp_path) for port in ports]
+    path = article.get_absolute_url()
+    try:
+        for port in ports:
+            get_page(port, path)
+        status, cache_state, text = get_page(ports[1], path)
+        assert (status, cache_state) == (200, "hit") and "第一版标题" in text
+        # The change is made by a separate process with the servers' settings, as an
+        # editor's save on server A would be (the test process itself uses no Redis).
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                f"from newsroom.models import Article; a = Article.objects.get(pk={article.pk}); "
+                "a.title = '第二版标题'; a.save()",
+            ],
+            check=True,
+            cwd=Path(settings.BASE_DIR),
+            capture_output=True,
+            env={**os.environ, "DATABASE_URL": database_url(), **extra},
+        )
+        status, cache_state, text = get_page(ports[1], path)
+        assert status == 200 and "第二版标题" in text and cache_state == "miss"
+        assert "第二版标题" in get_page(ports[0], path)[2]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+        client.flushdb()

@@ -1,0 +1,98 @@
+"""
+Turn bench/out/<N>.json files into the tables of bench/RESULTS.md.
+
+    .venv/bin/python bench/report.py bench/out/10000.json bench/out/100000.json
+
+Prints Markdown; the figures in RESULTS.md were pasted from this output.
+"""
+
+import json
+import sys
+
+LABELS = {
+    "ceiling": "ceiling (constant 20 KB view)",
+    "home": "home",
+    "department": "department homepage",
+    "column_page_1": "column list, page 1",
+    "column_page_400": "column list, page 400",
+    "article": "article detail (200 rotating)",
+    "search": "search, common word (1 in 20 articles)",
+    "search_rare": "search, rare word (1 article)",
+    "not_found": "404 page",
+    "click": "click endpoint",
+}
+TARGETS = {
+    "article": 15, "column_page_1": 10, "department": 8, "search": 5, "click": 40,
+}
+CACHED_TARGETS = {"article": 70, "column_page_1": 70, "column_page_400": 70}
+
+
+def pct(value, ceiling):
+    return f"{value / ceiling * 100:.1f}%"
+
+
+def report(path):
+    data = json.load(open(path))
+    ceiling = data["uncached"]["ceiling"]["requests_per_second"]
+    lines = [f"### {data['articles']:,} articles", ""]
+    if "seed" in data:
+        seed = data["seed"]
+        lines += [f"Seeding: {seed['articles']:,} articles in {seed['seconds']} s "
+                  f"({seed['articles_per_second']:,}/s, search index build included).", ""]
+    lines += [
+        "Uncached (page cache off):",
+        "",
+        "| scenario | req/s | share of ceiling | target | p50 ms | p99 ms | queries | bytes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, result in data["uncached"].items():
+        rps = result.get("accepted_per_second") if name == "click" else None
+        rps = rps or result["requests_per_second"]
+        target = TARGETS.get(name)
+        lines.append(
+            f"| {LABELS.get(name, name)} | {rps:,.0f} | {pct(rps, ceiling)} | "
+            f"{f'≥ {target}%' if target else ''} | {result['p50_ms']} | {result['p99_ms']} | "
+            f"{data['queries'].get(name, '')} | {result.get('bytes', '')} |"
+        )
+    page1 = data["uncached"]["column_page_1"]["requests_per_second"]
+    deep = data["uncached"]["column_page_400"]["requests_per_second"]
+    lines += ["", f"Deep list page / page 1: {deep / page1 * 100:.0f}% (target ≥ 90%).", ""]
+    click = data["uncached"]["click"]
+    lines += [
+        f"Click endpoint, 64 clients for 20 s: {click['clicks_sent']:,} counting requests "
+        f"sent, {click['clicks_counted']:,} answered \"counted\", {click['stored']:,} stored "
+        f"in PostgreSQL: difference sent − stored = {click['lost']}, answered − stored = "
+        f"{click['clicks_counted'] - click['stored']}.",
+        "",
+        "Page cache on (hits):",
+        "",
+        "| scenario | req/s | share of ceiling | target | p50 ms | p99 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    cached_ceiling = data["cached"]["ceiling"]["requests_per_second"]
+    for name, result in data["cached"].items():
+        target = CACHED_TARGETS.get(name)
+        lines.append(
+            f"| {LABELS.get(name, name)} | {result['requests_per_second']:,.0f} | "
+            f"{pct(result['requests_per_second'], cached_ceiling)} | "
+            f"{f'≥ {target}%' if target else ''} | {result['p50_ms']} | {result['p99_ms']} |"
+        )
+    nginx = data["nginx"]
+    static = nginx["static_copy"]["requests_per_second"]
+    article = nginx["article"]["requests_per_second"]
+    lines += [
+        "",
+        f"Behind nginx (shipped locations.conf, micro-cache): article detail "
+        f"{article:,.0f} req/s vs. the same page saved as a static file {static:,.0f} req/s: "
+        f"{article / static * 100:.0f}% (target ≥ 50%).",
+        "",
+        f"Memory: gunicorn workers after {data['memory']['requests']:,} requests: "
+        f"{', '.join(f'{mb} MB' for mb in data['memory']['worker_rss_mb'])} RSS "
+        "(target < 150 MB).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print("\n".join(report(path) for path in sys.argv[1:]))
