@@ -19,7 +19,7 @@ EXPECTED = {
     "column": 3,  # column with department, pinned, one page
     "column_deep": 3,
     "article": 3,  # article with column/department/cover, neighbours, attachments
-    "search": 1,
+    "search": 2,  # rank the newest matches, then the page's rows
     "feed": 2,  # department, items
     "sitemap": 2,  # count (the sitemap paginator needs it), page
 }

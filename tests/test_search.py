@@ -206,13 +206,34 @@ def test_search_box_on_public_pages(client, articles):
 
 
 def test_search_query_count(client, django_assert_num_queries):
-    """A search costs the same number of queries whatever it finds."""
-    ArticleFactory.create_batch(3, title="教学通知")
-    with django_assert_num_queries(1):
+    """A search costs two queries (rank, then the page's rows), whatever it finds."""
+    ArticleFactory.create_batch(3, title="教学通知", summary="")
+    with django_assert_num_queries(2):
         client.get(URL, {"q": "教学"})
-    ArticleFactory.create_batch(30, title="教学通知")
-    with django_assert_num_queries(1):
+    ArticleFactory.create_batch(40, title="教学通知", summary="")
+    with django_assert_num_queries(2):
         client.get(URL, {"q": "教学"})
+
+
+def test_pages_follow_one_ranking_across_the_title_boundary(client):
+    """Page by page, results equal the single ranking: titles (newest first), then the rest."""
+    now = timezone.now()
+    for i in range(25):
+        ArticleFactory(title=f"招生简章{i}", summary="", publish_at=now - timedelta(hours=i))
+    for i in range(30):
+        ArticleFactory(
+            title=f"学院新闻{i}",
+            summary="",
+            body="<p>今年招生工作顺利。</p>",
+            publish_at=now - timedelta(minutes=30 + i * 60),
+        )
+    expected = [a.title for a in search.search_articles(Article.objects.published(), "招生")]
+    pages = []
+    for number in (1, 2, 3):
+        pages += found(client, "招生", page=str(number))
+    assert pages == expected
+    assert expected[:25] == [f"招生简章{i}" for i in range(25)]
+    assert client.get(URL, {"q": "招生", "page": "4"}).status_code == 404
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")

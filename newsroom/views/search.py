@@ -10,7 +10,7 @@ from newsroom.services.pagecache import cached_page
 
 from .public import DepartmentNavigationMixin
 
-MAX_SEARCH_PAGES = 50
+MAX_SEARCH_PAGES = search.CANDIDATES // 20
 
 
 @method_decorator(cached_page, name="dispatch")
@@ -33,27 +33,30 @@ class ArticleSearchView(DepartmentNavigationMixin, ListView):
     def get_queryset(self):
         number = min(parse_page_number(self.request.GET.get("page")), MAX_SEARCH_PAGES)
         per_page = settings.NEWSROOM_PAGE_SIZE
-        articles = Article.objects.published().select_related("category__department")
+        articles = (
+            Article.objects.published()
+            .select_related("category__department")
+            .only(
+                "id",
+                "title",
+                "body",
+                "publish_at",
+                "category__name",
+                "category__slug",
+                "category__department__name",
+                "category__department__slug",
+            )
+        )
         if self.department is not None:
             articles = articles.filter(category__department=self.department)
-        found = search.search_articles(articles, self.query).only(
-            "id",
-            "title",
-            "body",
-            "publish_at",
-            "category__name",
-            "category__slug",
-            "category__department__name",
-            "category__department__slug",
-        )
         start = (number - 1) * per_page
-        rows = list(found[start : start + per_page + 1])
+        rows, has_next = search.search_page(articles, self.query, start=start, size=per_page)
         if not rows and number > 1:
             raise Http404("No such page.")
         self.page = KeysetPage(
             number=number,
-            object_list=rows[:per_page],
-            has_next=len(rows) > per_page and number < MAX_SEARCH_PAGES,
+            object_list=rows,
+            has_next=has_next and number < MAX_SEARCH_PAGES,
             extra={"start": start + 1},
         )
         for article in self.page.object_list:

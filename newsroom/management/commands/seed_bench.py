@@ -128,7 +128,8 @@ class search_index_dropped:
             started = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute("SET maintenance_work_mem = '512MB'")
-                cursor.execute(SEARCH_INDEX_SQL)
+                for statement in SEARCH_INDEX_SQL:
+                    cursor.execute(statement)
             self.seconds = time.perf_counter() - started
         return False
 
