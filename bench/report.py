@@ -22,7 +22,11 @@ LABELS = {
     "click": "click endpoint",
 }
 TARGETS = {
-    "article": 15, "column_page_1": 10, "department": 8, "search": 5, "click": 40,
+    "article": 15,
+    "column_page_1": 10,
+    "department": 8,
+    "search": 5,
+    "click": 40,
 }
 CACHED_TARGETS = {"article": 70, "column_page_1": 70, "column_page_400": 70}
 
@@ -37,8 +41,11 @@ def report(path):
     lines = [f"### {data['articles']:,} articles", ""]
     if "seed" in data:
         seed = data["seed"]
-        lines += [f"Seeding: {seed['articles']:,} articles in {seed['seconds']} s "
-                  f"({seed['articles_per_second']:,}/s, search index build included).", ""]
+        lines += [
+            f"Seeding: {seed['articles']:,} articles in {seed['seconds']} s "
+            f"({seed['articles_per_second']:,}/s, search index build included).",
+            "",
+        ]
     lines += [
         "Uncached (page cache off):",
         "",
@@ -60,7 +67,7 @@ def report(path):
     click = data["uncached"]["click"]
     lines += [
         f"Click endpoint, 64 clients for 20 s: {click['clicks_sent']:,} counting requests "
-        f"sent, {click['clicks_counted']:,} answered \"counted\", {click['stored']:,} stored "
+        f'sent, {click["clicks_counted"]:,} answered "counted", {click["stored"]:,} stored '
         f"in PostgreSQL: difference sent − stored = {click['lost']}, answered − stored = "
         f"{click['clicks_counted'] - click['stored']}.",
         "",
