@@ -34,20 +34,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = (
-            "category",
-            "title",
-            "summary",
-            "cover",
-            "body",
-            "author",
-            "source",
-            "photographer",
-            "responsible_editor",
-            "publish_at",
-            "is_pinned",
-            "pinned_until",
-        )
+        fields = (*Article.CONTENT_FIELDS, "is_pinned", "pinned_until")
         widgets = {
             "body": CKEditor5Widget(config_name="default"),
             "summary": forms.Textarea(attrs={"rows": 3}),

@@ -9,13 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.urlcache import url_for
 
+from .base import ChangesPublicPages
 from .org import Category
-
-
-def content_changed():
-    from newsroom.services.pagecache import content_changed as bump
-
-    bump()
 
 
 def upload_path(instance, filename):
@@ -25,7 +20,7 @@ def upload_path(instance, filename):
     return f"uploads/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class Image(models.Model):
+class Image(ChangesPublicPages):
     """An uploaded picture: an article cover or an image placed in a body."""
 
     file = models.ImageField(
@@ -69,7 +64,6 @@ class Image(models.Model):
         from newsroom.services.renditions import renditions_generate
 
         renditions_generate(self)
-        content_changed()
 
     @property
     def url(self):
@@ -154,8 +148,15 @@ class ArticleStatus(models.TextChoices):
     TAKEN_DOWN = "taken_down", _("Taken down")
 
 
-class Article(models.Model):
+class Article(ChangesPublicPages):
     Status = ArticleStatus
+
+    # The content an author edits: what a revision keeps and the form shows.
+    # Status, pins and counters change only through the services.
+    CONTENT_FIELDS = (
+        "category", "title", "summary", "cover", "body", "author", "source", "photographer",
+        "responsible_editor", "publish_at",
+    )  # fmt: skip
 
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("column")
@@ -274,15 +275,9 @@ class Article(models.Model):
         if not self.is_pinned:
             self.pinned_until = None
         super().save(*args, **kwargs)
-        content_changed()
 
     def get_absolute_url(self):
         return url_for("newsroom:article-detail", pk=self.pk)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
 
     def is_visible(self, *, at=None):
         return self.status == self.Status.PUBLISHED and self.publish_at <= (at or timezone.now())
@@ -308,7 +303,7 @@ def _safe_extension(filename):
     return f".{extension}" if extension.isalnum() and len(extension) <= 8 else ""
 
 
-class Attachment(models.Model):
+class Attachment(ChangesPublicPages):
     """A file (PDF, Word, Excel …) listed under an article, downloadable by readers."""
 
     article = models.ForeignKey(
@@ -342,17 +337,8 @@ class Attachment(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()
-
     def get_absolute_url(self):
         return reverse("newsroom:attachment-download", kwargs={"pk": self.pk})
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
 
 
 class Rendition(models.Model):

@@ -6,13 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.urlcache import url_for
 
+from .base import ChangesPublicPages
+
 NAVIGATION_CACHE_SECONDS = 3600
-
-
-def content_changed():
-    from newsroom.services.pagecache import content_changed as bump
-
-    bump()
 
 
 # First path segments the site itself uses; a department slug may not shadow them.
@@ -62,7 +58,7 @@ class DepartmentQuerySet(models.QuerySet):
         return self._with_role(user, [Membership.Role.REVIEWER])
 
 
-class Department(models.Model):
+class Department(ChangesPublicPages):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
         _("slug"),
@@ -84,17 +80,8 @@ class Department(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()
-
     def get_absolute_url(self):
         return url_for("newsroom:department-detail", slug=self.slug)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
 
 
 def navigation_cache_key(department_id):
@@ -121,7 +108,7 @@ class CategoryQuerySet(models.QuerySet):
         return columns
 
 
-class Category(models.Model):
+class Category(ChangesPublicPages):
     """A column (栏目) of a department: 最新动态, 通知公告 …"""
 
     department = models.ForeignKey(
@@ -150,19 +137,10 @@ class Category(models.Model):
     def __str__(self):
         return f"{self.department.name} / {self.name}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()
-
     def get_absolute_url(self):
         return url_for(
             "newsroom:category-article-list", department_slug=self.department.slug, slug=self.slug
         )
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
 
 
 class MembershipQuerySet(models.QuerySet):

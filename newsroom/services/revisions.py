@@ -28,18 +28,7 @@ from newsroom.services.moderation import (
 )
 
 # Editable content captured by a revision (the workflow fields are not content).
-CONTENT_FIELDS = (
-    "category_id",
-    "title",
-    "summary",
-    "cover_id",
-    "body",
-    "author",
-    "source",
-    "photographer",
-    "responsible_editor",
-    "publish_at",
-)
+CONTENT_FIELDS = tuple(Article._meta.get_field(name).attname for name in Article.CONTENT_FIELDS)
 PIN_FIELDS = ("is_pinned", "pinned_until")
 
 
