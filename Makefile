@@ -52,8 +52,8 @@ test-browser: install
 serve: install
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py migrate --noinput
-	$(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
-		--workers $${WEB_CONCURRENCY:-3}
+	$(VENV)/bin/gunicorn config.wsgi:application --config deploy/gunicorn.conf.py \
+		--bind 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
