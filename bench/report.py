@@ -84,6 +84,18 @@ def report(path):
             f"{pct(result['requests_per_second'], cached_ceiling)} | "
             f"{f'≥ {target}%' if target else ''} | {result['p50_ms']} | {result['p99_ms']} |"
         )
+    errors = [
+        f"{group} {name}: {result['non_2xx']}"
+        for group in ("uncached", "cached", "nginx")
+        for name, result in data[group].items()
+        if result.get("non_2xx") and name != "not_found"
+    ]
+    lines += [
+        "",
+        "Error responses in scenarios that expect 200: "
+        + (", ".join(errors) if errors else "none")
+        + ".",
+    ]
     nginx = data["nginx"]
     static = nginx["static_copy"]["requests_per_second"]
     article = nginx["article"]["requests_per_second"]

@@ -156,7 +156,12 @@ class Nginx:
     def __enter__(self):
         self.dir = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
         (self.dir / "static-copy").mkdir()
+        # nginx's workers drop to "nobody" unless told otherwise; the temporary
+        # folder is private, so run them as the benchmark's own user when root.
+        user = "user root;" if os.geteuid() == 0 else ""
+        self.dir.chmod(0o755)
         conf = f"""
+{user}
 worker_processes 1;
 worker_cpu_affinity {"01" if SERVER_CPU == "0" else "10"};
 daemon off;
@@ -439,8 +444,11 @@ def run(args):
                 script_args=[OUT / "articles.txt"],
             )
     for group in ("uncached", "cached", "nginx"):
-        for result in results[group].values():
+        for name, result in results[group].items():
             result.pop("raw", None)
+            if result["non_2xx"] and name != "not_found":
+                # A scenario answering errors would measure the error page: say so loudly.
+                log(f"WARNING: {group} {name}: {result['non_2xx']} non-2xx responses")
     path = OUT / f"{args.articles}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     log(f"wrote {path}")
