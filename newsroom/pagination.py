@@ -96,34 +96,32 @@ def paginate_column(*, pinned, rest, per_page, number, after=None, before=None):
     neither, page ``number`` is found by offset. Runs one query on ``rest``.
     """
     pinned = list(pinned)
-    if number == 1 and after is None and before is None:
-        pinned_rows = pinned[:per_page]
-        want = per_page - len(pinned_rows)
-        rows = list(rest[: want + 1]) if want > 0 else list(rest[:1])
-        has_next = len(rows) > want or len(pinned) > per_page
-        rows = rows[:want] if want > 0 else []
-        object_list = pinned_rows + rows
-    elif before is not None:
+    if before is not None:
         rows = list(rest.filter(newer_than(before)).order_by("publish_at", "pk")[:per_page])
         rows.reverse()
         object_list = rows
         has_next = True
-    else:
-        if after is not None:
-            rows = list(rest.filter(older_than(after))[: per_page + 1])
-        else:
-            # The row offset into the unpinned stream that page ``number`` starts at.
-            start = (number - 1) * per_page - len(pinned)
-            rows = list(rest[max(start, 0) : max(start, 0) + per_page + 1])
+    elif after is not None:
+        rows = list(rest.filter(older_than(after))[: per_page + 1])
         has_next = len(rows) > per_page
         object_list = rows[:per_page]
+    else:
+        # By number: the pinned rows come first, then the rest from where they end.
+        start = (number - 1) * per_page
+        pinned_part = pinned[start : start + per_page]
+        want = per_page - len(pinned_part)
+        rest_start = max(start - len(pinned), 0)
+        rows = list(rest[rest_start : rest_start + want + 1])
+        has_next = len(pinned) > start + per_page or len(rows) > want
+        object_list = pinned_part + rows[:want]
 
     page = KeysetPage(number=number, object_list=object_list, has_next=has_next)
     unpinned = [row for row in object_list if row not in pinned]
     if has_next and unpinned:
         last = unpinned[-1]
         page.next_cursor = Cursor(last.publish_at, last.pk).encode()
-    if number > 2 and unpinned:
+    # Going back by cursor works only where the previous page holds no pinned rows.
+    if number > 2 and unpinned and (number - 2) * per_page >= len(pinned):
         first = unpinned[0]
         page.previous_cursor = Cursor(first.publish_at, first.pk).encode()
     return page

@@ -422,3 +422,61 @@ def test_preview_shows_the_pending_revision(site):
     assert "待审标题" in preview.text
     public = Client().get(article.get_absolute_url())
     assert "线上标题" in public.text and "待审标题" not in public.text
+
+
+def test_editor_cannot_change_attachments_of_a_live_article(site, media_root):
+    """An editor's crafted inline upload on a published article is ignored: it waits for review."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    article = ArticleFactory(category=site["own"], title="已发布")
+    pdf = SimpleUploadedFile("通知.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    data = form_data(article, title="新标题")
+    data.update(
+        {
+            "attachments-TOTAL_FORMS": "1",
+            "attachments-0-file": pdf,
+            "attachments-0-name": "",
+            "attachments-0-order": "0",
+        }
+    )
+    response = login(site["editor"]).post(change_url(article), data)
+    assert response.status_code == 302
+    assert not article.attachments.exists()
+
+
+def test_live_article_moved_to_a_department_without_review_waits(site):
+    """A reviewer of A who is only an editor in B cannot publish an A article into B at once."""
+    from newsroom.services.roles import membership_grant
+
+    mover = site["reviewer"]
+    membership_grant(user=mover, department=site["other"].department, role="editor")
+    article = ArticleFactory(category=site["own"], title="要移动的文章")
+    response = login(mover).post(change_url(article), form_data(article, category=site["other"].pk))
+    assert response.status_code == 302
+    assert Article.objects.published().get(pk=article.pk).category == site["own"]
+    # And the own department's reviewer cannot approve the move into B either.
+    with pytest.raises(moderation_errors()):
+        from newsroom.services import moderation
+
+        moderation.article_approve(article=article, user=site["reviewer"])
+    assert Article.objects.get(pk=article.pk).category == site["own"]
+
+
+def moderation_errors():
+    from newsroom.services.moderation import NotPermitted
+
+    return NotPermitted
+
+
+def test_bulk_delete_replaces_cached_pages(site, settings):
+    """Deleting articles with the admin's bulk action shows on cached pages at once."""
+    settings.NEWSROOM_PAGE_CACHE = True
+    article = ArticleFactory(category=site["own"], title="将被删除的文章")
+    visitor = Client()
+    assert "将被删除的文章" in visitor.get(site["own"].get_absolute_url()).text
+    login(site["admin"]).post(
+        reverse("admin:newsroom_article_changelist"),
+        {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"},
+    )
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert "将被删除的文章" not in visitor.get(site["own"].get_absolute_url()).text

@@ -267,3 +267,11 @@ def test_concurrent_increments_lose_nothing(settings):
         worker.join()
     assert errors == []
     assert click_count(article) == threads * per_thread
+
+
+@pytest.mark.django_db
+def test_click_on_an_impossible_id_is_404(client):
+    """Ids beyond a 64-bit integer are a 404, not an overflow."""
+    for url in ("/click/99999999999999999999999/", "/click/99999999999999999999999/beacon.gif"):
+        call = client.post if not url.endswith(".gif") else client.get
+        assert call(url, HTTP_USER_AGENT=BROWSER_UA).status_code == 404

@@ -262,3 +262,9 @@ def test_postgresql_search_uses_the_gin_index():
         cursor.execute("SET LOCAL enable_indexscan = off")
     plan = search.search_articles(Article.objects.published(), "教学").explain()
     assert "Bitmap Index Scan on article_search_idx" in plan
+
+
+@pytest.mark.parametrize("department", ["a\x00b", "<script>", "a" * 200, "info/../x"])
+def test_bad_department_parameter_is_404(client, department):
+    """A department parameter that cannot be a slug is a 404, never a database error."""
+    assert client.get(URL, {"q": "教学", "department": department}).status_code == 404

@@ -364,3 +364,40 @@ def test_article_page_has_open_graph_tags(client, column):
     assert '<meta property="og:title" content="开学典礼">' in text
     assert '<meta property="og:description" content="新生开学典礼隆重举行。">' in text
     assert '<meta property="og:image" content="http://testserver/media/' in text
+
+
+def test_more_pinned_articles_than_a_page_are_all_listed(client, column):
+    """With 25 pinned and 30 other articles, the pages list all 55 once, pinned first."""
+    now = timezone.now()
+    for i in range(25):
+        ArticleFactory(
+            category=column,
+            title=f"置顶{i:02d}",
+            is_pinned=True,
+            publish_at=now - timedelta(days=100, hours=i),
+        )
+    make_column_articles(column, 30)
+    seen, url, pages = [], column.get_absolute_url(), []
+    for _ in range(5):
+        response = client.get(url)
+        pages.append(url)
+        seen += titles(response)
+        match = re.search(r'rel="next" href="([^"]+)"', response.text)
+        if not match:
+            break
+        url = column.get_absolute_url() + match.group(1).replace("&amp;", "&")
+    assert seen == [f"置顶{i:02d}" for i in range(25)] + [f"文章{i:03d}" for i in range(30)]
+    # Going back from page 3 shows page 2 again.
+    page3 = client.get(pages[2])
+    back = re.search(r'rel="prev" href="([^"]+)"', page3.text).group(1).replace("&amp;", "&")
+    assert titles(client.get(column.get_absolute_url() + back)) == titles(client.get(pages[1]))
+
+
+def test_cached_pages_are_kept_per_host(client, column, settings):
+    """A page cached for one host name never carries another host's absolute links."""
+    settings.NEWSROOM_PAGE_CACHE = True
+    settings.ALLOWED_HOSTS = ["testserver", "news.example.edu.cn"]
+    article = ArticleFactory(category=column)
+    client.get(article.get_absolute_url())
+    other = client.get(article.get_absolute_url(), HTTP_HOST="news.example.edu.cn")
+    assert 'href="http://news.example.edu.cn/articles/' in other.text

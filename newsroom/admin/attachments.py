@@ -12,7 +12,8 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from newsroom.models import Attachment
+from newsroom.models import Article, Attachment
+from newsroom.services import moderation
 from newsroom.services.attachments import (
     AttachmentRejected,
     attachment_name,
@@ -97,6 +98,23 @@ class AttachmentInline(admin.TabularInline):
     fields = ("file", "name", "order", "size", "content_type", "download_count")
     readonly_fields = ("size", "content_type", "download_count")
     extra = 1
+
+    def editable_for(self, request, article):
+        """Attachments of a live article change only with a reviewer's hand: an
+        editor's edit of it waits for review, and attachments are not part of
+        that pending revision."""
+        if article is None or article.status != Article.Status.PUBLISHED:
+            return True
+        return moderation.can_review(request.user, article)
+
+    def has_add_permission(self, request, obj=None):
+        return self.editable_for(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.editable_for(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.editable_for(request, obj) and super().has_delete_permission(request, obj)
 
 
 def save_attachment_formset(request, formset) -> None:

@@ -25,7 +25,7 @@ from newsroom.models import (
 from newsroom.services import moderation, revisions
 
 from .attachments import AttachmentInline, save_attachment_formset
-from .scoping import DepartmentScopedAdminMixin
+from .scoping import BulkDeleteChangesPublicPagesMixin, DepartmentScopedAdminMixin
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -219,7 +219,9 @@ class ModerationActionsMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    BulkDeleteChangesPublicPagesMixin, ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
     inlines = (AttachmentInline,)
     change_form_template = "admin/newsroom/article/change_form.html"
@@ -287,25 +289,29 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
             ).select_related("department")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # The outcome of a save travels on the request: the ModelAdmin instance is
+    # shared by every request (and thread) of the process.
+
     def save_model(self, request, obj, form, change):
-        self.conflict = None
+        request.newsroom_conflict = None
         try:
-            self.saved_revision = revisions.article_save(
+            request.newsroom_revision = revisions.article_save(
                 article=obj, user=request.user, base_version=form.cleaned_data.get("base_version")
             )
         except revisions.EditConflict as conflict:
             # Somebody saved between the form check and this save: keep the
             # attempt as a revision so that nothing typed is lost.
-            self.conflict = conflict
-            self.saved_revision = revisions.conflict_keep(
+            request.newsroom_conflict = conflict
+            request.newsroom_revision = revisions.conflict_keep(
                 article=obj, user=request.user, live=conflict.article
             )
 
     def response_change(self, request, obj):
-        if getattr(self, "conflict", None):
-            self.message_user(request, self.conflict.message, messages.ERROR)
+        conflict = getattr(request, "newsroom_conflict", None)
+        if conflict:
+            self.message_user(request, conflict.message, messages.ERROR)
             return HttpResponseRedirect(request.path)
-        revision = getattr(self, "saved_revision", None)
+        revision = getattr(request, "newsroom_revision", None)
         if revision is not None and revision.state == Revision.State.PENDING:
             self.message_user(
                 request,
@@ -319,6 +325,8 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
         return super().response_change(request, obj)
 
     def save_formset(self, request, form, formset, change):
+        if getattr(request, "newsroom_conflict", None):
+            return  # the article's edit was refused: its attachments' changes are too
         if formset.model is Attachment:
             save_attachment_formset(request, formset)
         else:
@@ -522,7 +530,7 @@ class ImageAdminForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(ImageScopeMixin, admin.ModelAdmin):
+class ImageAdmin(BulkDeleteChangesPublicPagesMixin, ImageScopeMixin, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = ("thumbnail", "__str__", "width", "height", "uploaded_by", "uploaded_at")
     list_select_related = ("uploaded_by",)

@@ -3,6 +3,8 @@ from django.contrib import admin
 from newsroom.models import Category, Department, Membership
 from newsroom.services.roles import membership_sync
 
+from .scoping import BulkDeleteChangesPublicPagesMixin
+
 
 class CategoryInline(admin.TabularInline):
     model = Category
@@ -12,7 +14,7 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(BulkDeleteChangesPublicPagesMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug")
@@ -20,7 +22,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(BulkDeleteChangesPublicPagesMixin, admin.ModelAdmin):
     list_display = ("name", "department", "slug", "order")
     list_filter = (("department", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("department",)

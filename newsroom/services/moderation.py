@@ -108,6 +108,14 @@ def transition(*, article: Article, user, move: str, reason: str = "", publish_a
         require_edit(user, article)
 
     edit = pending_revision(article) if article.status == Status.PUBLISHED else None
+    if edit is not None and move == "approve":
+        # An edit that moves the article to another department needs a reviewer there too.
+        moved_to = edit.fields.get("category_id", article.category_id)
+        if (
+            moved_to != article.category_id
+            and not Department.objects.reviewable_by(user).filter(categories=moved_to).exists()
+        ):
+            raise NotPermitted(_("Only a reviewer of this department may do this."))
     if edit is not None and move in ("approve", "reject"):
         # Reviewing an edit of a live article: its status stays published.
         target = Status.PUBLISHED

@@ -148,7 +148,9 @@ def cacheable_request(request) -> bool:
 
 
 def page_key(request, version) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    # Host and scheme too: pages carry absolute URLs (canonical links, feeds).
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    path = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"page:v{version}:{get_language()}:{path}"
 
 

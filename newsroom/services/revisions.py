@@ -113,7 +113,10 @@ def article_save(*, article: Article, user, base_version: int | None = None) -> 
         raise NotPermitted(_("Only a reviewer of this department may pin articles."))
 
     data = snapshot(article)
-    if live.status == Article.Status.PUBLISHED and not can_review(user, live):
+    # A live article goes live elsewhere only if the user reviews both columns'
+    # departments; otherwise the change waits for a reviewer.
+    reviews_both = can_review(user, live) and can_review(user, article)
+    if live.status == Article.Status.PUBLISHED and not reviews_both:
         # The public keeps seeing the approved version until a reviewer approves this.
         Revision.objects.filter(article=live, state=Revision.State.PENDING).update(
             state=Revision.State.SAVED, note=_("Replaced by a newer edit")

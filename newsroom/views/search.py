@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.http import Http404
 from django.utils.decorators import method_decorator
@@ -10,6 +12,7 @@ from newsroom.services.pagecache import cached_page
 
 from .public import DepartmentNavigationMixin
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 MAX_SEARCH_PAGES = search.CANDIDATES // 20
 
 
@@ -25,7 +28,9 @@ class ArticleSearchView(DepartmentNavigationMixin, ListView):
         slug = request.GET.get("department", "")
         self.department = None
         if slug:
-            self.department = Department.objects.filter(slug=slug[:60]).first()
+            if not SLUG.fullmatch(slug):
+                raise Http404("No such department.")
+            self.department = Department.objects.filter(slug=slug).first()
             if self.department is None:
                 raise Http404("No such department.")
         return super().get(request, *args, **kwargs)
