@@ -18,7 +18,7 @@ EXPECTED = {
     "department": 3,  # department, every column's articles, image news
     "column": 3,  # column with department, pinned, one page
     "column_deep": 3,
-    "article": 3,  # article with column/department/cover, neighbours, attachments
+    "article": 2,  # article with column/department/cover, neighbours (no attachments)
     "search": 2,  # rank the newest matches, then the page's rows
     "feed": 2,  # department, items
     "sitemap": 2,  # count (the sitemap paginator needs it), page
@@ -94,3 +94,27 @@ def test_article_query_count_with_pinned_neighbours(client, django_assert_num_qu
     client.get(article.get_absolute_url())
     with django_assert_num_queries(EXPECTED["article"]):
         assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_article_with_attachments_adds_one_query(client, django_assert_num_queries):
+    """An article with attachments costs one more query, for the list of them."""
+    from django.core.files.base import ContentFile
+
+    from newsroom.models import Attachment
+
+    article = ArticleFactory()
+    Attachment.objects.create(
+        article=article,
+        name="通知.pdf",
+        content_type="application/pdf",
+        file=ContentFile(b"%PDF-1.4", name="upload.pdf"),
+    )
+    article.refresh_from_db()
+    assert article.has_attachments
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(EXPECTED["article"] + 1):
+        response = client.get(article.get_absolute_url())
+    assert "通知.pdf" in response.text
+    Attachment.objects.get().delete()
+    article.refresh_from_db()
+    assert not article.has_attachments

@@ -197,6 +197,9 @@ class Article(ChangesPublicPages):
         help_text=_("Leave empty to keep the article pinned until it is unpinned."),
     )
     click_count = models.PositiveBigIntegerField(_("clicks"), default=0, editable=False)
+    # Kept by Attachment.save/delete, so that the article page of the many
+    # articles without attachments needs no query for them.
+    has_attachments = models.BooleanField(_("has attachments"), default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
@@ -337,8 +340,21 @@ class Attachment(ChangesPublicPages):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.update_article_flag()
+
     def get_absolute_url(self):
         return reverse("newsroom:attachment-download", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.update_article_flag()
+        return result
+
+    def update_article_flag(self):
+        others = Attachment.objects.filter(article=models.OuterRef("pk"))
+        Article.objects.filter(pk=self.article_id).update(has_attachments=models.Exists(others))
 
 
 class Rendition(models.Model):

@@ -134,7 +134,14 @@ def article_save(*, article: Article, user, base_version: int | None = None) -> 
     article.version = live.version + 1
     article.updated_by = user
     # Workflow fields only change through the moderation service.
-    for name in ("status", "submitted_at", "rejection_reason", "click_count", "created_by_id"):
+    for name in (
+        "status",
+        "submitted_at",
+        "rejection_reason",
+        "click_count",
+        "created_by_id",
+        "has_attachments",
+    ):
         setattr(article, name, getattr(live, name))
     article.save()
     state = (

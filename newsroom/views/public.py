@@ -221,8 +221,9 @@ class ArticleDetailView(DepartmentNavigationMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["previous_article"], context["next_article"] = neighbours(self.object)
-        context["attachments"] = list(self.object.attachments.all())
+        article = self.object
+        context["previous_article"], context["next_article"] = neighbours(article)
+        context["attachments"] = list(article.attachments.all()) if article.has_attachments else []
         return context
 
 
