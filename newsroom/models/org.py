@@ -107,6 +107,18 @@ class CategoryQuerySet(models.QuerySet):
             column.department = department
         return columns
 
+    def cached(self, pk):
+        """One column with its department, from a cached map of all of them (a
+        site has dozens, and an article page needs its column's)."""
+        from newsroom.services.pagecache import versioned_key
+
+        key = versioned_key("columns-by-id")
+        columns = cache.get(key)
+        if columns is None:
+            columns = {column.pk: column for column in self.select_related("department")}
+            cache.set(key, columns, NAVIGATION_CACHE_SECONDS)
+        return columns.get(pk)
+
 
 class Category(ChangesPublicPages):
     """A column (栏目) of a department: 最新动态, 通知公告 …"""

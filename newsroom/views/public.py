@@ -8,7 +8,7 @@ number of queries whatever the size of the archive (pinned in tests).
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -17,7 +17,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from newsroom import sqlcache
-from newsroom.models import Article, Category, Department
+from newsroom.models import Article, Category, Department, Image
 from newsroom.pagination import (
     Cursor,
     newer_than,
@@ -207,15 +207,10 @@ class ArticleDetailView(DepartmentNavigationMixin, DetailView):
     template_name = "newsroom/article_detail.html"
     context_object_name = "article"
 
-    def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("category__department", "cover")
-            .defer("search_document", "search_title")
-        )
-
     def get_object(self, queryset=None):
-        article = super().get_object(queryset)
+        article = article_for_page(self.kwargs["pk"])
+        if article is None:
+            raise Http404("No such article.")
         self.department = article.category.department
         return article
 
@@ -225,6 +220,56 @@ class ArticleDetailView(DepartmentNavigationMixin, DetailView):
         context["previous_article"], context["next_article"] = neighbours(article)
         context["attachments"] = list(article.attachments.all()) if article.has_attachments else []
         return context
+
+
+MAX_ID = 2**63 - 1
+
+
+def article_for_page(pk):
+    """
+    A visible article with its column, department and cover, or None.
+
+    One query compiled once (see newsroom/sqlcache.py): the article's own
+    columns and its cover's; the column and department come from the cached
+    map of columns instead of a join.
+    """
+    if pk > MAX_ID:
+        return None
+
+    def build(stand):
+        return (
+            Article.objects.published(at=stand.moment("now"))
+            .filter(pk=stand.number("pk"))
+            .defer("search_document", "search_title")
+            .annotate(
+                cover_file_=F("cover__file"),
+                cover_width_=F("cover__width"),
+                cover_height_=F("cover__height"),
+                cover_alt_=F("cover__alt_text"),
+            )
+        )
+
+    sql, params = sqlcache.bound("article-page", build, now=timezone.now(), pk=pk)
+    article = next(iter(Article.objects.raw(sql, params)), None)
+    if article is None:
+        return None
+    category = Category.objects.cached(article.category_id)
+    if category is None:  # a column created a moment ago: not in the map yet
+        category = Category.objects.select_related("department").get(pk=article.category_id)
+    article.category = category
+    if article.cover_id:
+        cover = Image(
+            id=article.cover_id,
+            file=article.cover_file_,
+            width=article.cover_width_,
+            height=article.cover_height_,
+            alt_text=article.cover_alt_,
+        )
+        cover._state.adding = False
+        article.cover = cover
+    else:
+        article.cover = None
+    return article
 
 
 def neighbours(article):
