@@ -107,17 +107,24 @@ class CategoryQuerySet(models.QuerySet):
             column.department = department
         return columns
 
-    def cached(self, pk):
-        """One column with its department, from a cached map of all of them (a
-        site has dozens, and an article page needs its column's)."""
+    def _cached_map(self):
         from newsroom.services.pagecache import versioned_key
 
-        key = versioned_key("columns-by-id")
+        key = versioned_key("columns-map")
         columns = cache.get(key)
         if columns is None:
-            columns = {column.pk: column for column in self.select_related("department")}
+            columns = {}
+            for column in self.select_related("department"):
+                columns[column.pk] = column
+                columns[(column.department.slug, column.slug)] = column
             cache.set(key, columns, NAVIGATION_CACHE_SECONDS)
-        return columns.get(pk)
+        return columns
+
+    def cached(self, pk=None, *, department_slug=None, slug=None):
+        """One column with its department, by id or by slugs, from a cached map of
+        all of them (a site has dozens; every article and column page needs one)."""
+        key = pk if pk is not None else (department_slug, slug)
+        return self._cached_map().get(key)
 
 
 class Category(ChangesPublicPages):

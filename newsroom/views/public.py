@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
@@ -168,11 +168,11 @@ class CategoryArticleListView(DepartmentNavigationMixin, ListView):
     context_object_name = "articles"
 
     def get(self, request, *args, **kwargs):
-        self.category = get_object_or_404(
-            Category.objects.select_related("department"),
-            department__slug=kwargs["department_slug"],
-            slug=kwargs["slug"],
+        self.category = Category.objects.cached(
+            department_slug=kwargs["department_slug"], slug=kwargs["slug"]
         )
+        if self.category is None:
+            raise Http404("No such column.")
         self.department = self.category.department
         return super().get(request, *args, **kwargs)
 
