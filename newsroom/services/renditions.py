@@ -15,7 +15,9 @@ import posixpath
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.utils.encoding import filepath_to_uri
+from django.utils.functional import empty
 from PIL import Image as PILImage
 from PIL import ImageOps
 
@@ -44,7 +46,16 @@ class Size:
 
     @property
     def url(self):
-        return default_storage.url(self.path)
+        return media_url(self.path)
+
+
+def media_url(path):
+    """The URL of a stored file; on local disk without the storage's per-call
+    ``urljoin`` (a list page links dozens of renditions)."""
+    storage = default_storage._wrapped if default_storage._wrapped is not empty else None
+    if isinstance(storage, FileSystemStorage) and storage.base_url:
+        return storage.base_url + filepath_to_uri(path)
+    return default_storage.url(path)
 
 
 def _crop_box(width, height, ratio):

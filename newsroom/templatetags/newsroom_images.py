@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from newsroom.services.renditions import sizes
 
@@ -20,18 +21,17 @@ def rendition_img(image, kind, sizes_attr="100vw", css_class="", alt=None, lazy=
     if not options:
         return ""
     default = options[1] if len(options) > 1 else options[0]
-    srcset = ", ".join(f"{size.url} {size.width}w" for size in options)
-    return format_html(
-        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{} '
-        'decoding="async">',
-        default.url,
-        srcset,
-        sizes_attr,
-        default.width,
-        default.height,
-        image.alt_text if alt is None else alt,
-        format_html(' class="{}"', css_class) if css_class else "",
-        format_html(' loading="{}"', "lazy") if lazy else "",
+    urls = [size.url for size in options]
+    srcset = ", ".join(f"{url} {size.width}w" for url, size in zip(urls, options, strict=True))
+    # URLs are built from stored names (escaped all the same); alt text and the
+    # class come from people and templates, so every value goes through escape().
+    extra = f' class="{escape(css_class)}"' if css_class else ""
+    if lazy:
+        extra += ' loading="lazy"'
+    return mark_safe(
+        f'<img src="{escape(urls[options.index(default)])}" srcset="{escape(srcset)}" '
+        f'sizes="{escape(sizes_attr)}" width="{default.width}" height="{default.height}" '
+        f'alt="{escape(image.alt_text if alt is None else alt)}"{extra} decoding="async">'
     )
 
 
