@@ -16,6 +16,14 @@ from django.db import connection
 
 _cache = {}
 
+# The range of the 64-bit ids: a number outside it can match no row, but raw
+# SQL would hand it to the database driver (SQLite overflows on it).
+BIGINT = range(-(2**63), 2**63)
+
+
+class OutOfRange(ValueError):
+    """A number no row can hold: the query would find nothing."""
+
 
 class Stand:
     """Distinct stand-in values for the parameters of one compiled query."""
@@ -43,7 +51,8 @@ def bound(key, build, **values):
 
     ``build`` receives a ``Stand`` and must create every varying value through
     ``stand.moment(name)`` or ``stand.number(name)``; ``values`` gives each
-    name its real value for this call.
+    name its real value for this call. A number outside 64 bits raises
+    ``OutOfRange``: no row can match it.
     """
     cache_key = (key, connection.vendor)
     compiled = _cache.get(cache_key)
@@ -56,6 +65,8 @@ def bound(key, build, **values):
         if kind == "moment":
             params.append(adapt(values[name]))
         elif kind == "number":
+            if values[name] not in BIGINT:
+                raise OutOfRange(name)
             params.append(values[name])
         else:
             params.append(constant)

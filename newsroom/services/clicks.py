@@ -18,7 +18,6 @@ applied twice when a flush or a web process is interrupted.
 import hashlib
 import re
 import uuid
-from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from newsroom import sqlcache
 from newsroom.models import Article, ClickFlush, DailyClickCount
 
 VISITOR_COOKIE = "nr_vid"
@@ -93,40 +93,24 @@ ARTICLE_TABLE = Article._meta.db_table
 DAILY_TABLE = DailyClickCount._meta.db_table
 
 
-_SENTINEL_TIME = datetime(2000, 1, 1, tzinfo=UTC)
-_SENTINEL_ID = -4242424242
-
-
-@lru_cache(maxsize=4)
-def _visible_template(vendor):
-    """
-    The SQL of ``Article.objects.published().filter(pk=…)``, compiled once.
-
-    Built from the QuerySet (the one definition of "visible") with stand-in
-    values whose places are remembered; compiling it for every click cost more
-    than the database work itself.
-    """
-    ops = connection.ops
-    query = Article.objects.published(at=_SENTINEL_TIME).filter(pk=_SENTINEL_ID).values("pk")
-    sql, params = query.query.sql_with_params()
-    time_marker = ops.adapt_datetimefield_value(_SENTINEL_TIME)
-    slots = []
-    for value in params:
-        if value == _SENTINEL_ID:
-            slots.append(("id", None))
-        elif value == time_marker:
-            slots.append(("now", None))
-        else:
-            slots.append(("value", value))
-    return sql, tuple(slots)
-
-
 def _visible_ids_sql(article_id: int):
-    """SQL selecting the id if the article is visible now, with its parameters."""
-    sql, slots = _visible_template(connection.vendor)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    values = {"id": article_id, "now": now}
-    return sql, [values[kind] if kind != "value" else value for kind, value in slots]
+    """
+    SQL selecting the id if the article is visible now, with its parameters.
+
+    Compiled once from ``Article.objects.published()`` (see newsroom/sqlcache.py):
+    compiling it for every click cost more than the database work itself.
+    Raises ``sqlcache.OutOfRange`` for an id no article can have.
+    """
+    return sqlcache.bound(
+        "visible-id",
+        lambda stand: (
+            Article.objects.published(at=stand.moment("now"))
+            .filter(pk=stand.number("id"))
+            .values("pk")
+        ),
+        now=timezone.now(),
+        id=article_id,
+    )
 
 
 def _daily_upsert_sql():
@@ -138,7 +122,10 @@ def _daily_upsert_sql():
 
 def article_click_increment(*, article_id: int, by: int = 1) -> int | None:
     """Add ``by`` clicks to a visible article and today's row; the new count, or None."""
-    visible_sql, params = _visible_ids_sql(article_id)
+    try:
+        visible_sql, params = _visible_ids_sql(article_id)
+    except sqlcache.OutOfRange:
+        return None
     day = timezone.localdate()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -179,7 +166,10 @@ def article_click_increment(*, article_id: int, by: int = 1) -> int | None:
 
 def article_click_count(*, article_id: int) -> int | None:
     """The stored count of a visible article, or None if it is not visible."""
-    visible_sql, params = _visible_ids_sql(article_id)
+    try:
+        visible_sql, params = _visible_ids_sql(article_id)
+    except sqlcache.OutOfRange:
+        return None
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT click_count FROM {ARTICLE_TABLE} WHERE id IN ({visible_sql})", params

@@ -222,9 +222,6 @@ class ArticleDetailView(DepartmentNavigationMixin, DetailView):
         return context
 
 
-MAX_ID = 2**63 - 1
-
-
 def article_for_page(pk):
     """
     A visible article with its column, department and cover, or None.
@@ -233,8 +230,6 @@ def article_for_page(pk):
     columns and its cover's; the column and department come from the cached
     map of columns instead of a join.
     """
-    if pk > MAX_ID:
-        return None
 
     def build(stand):
         return (
@@ -249,7 +244,10 @@ def article_for_page(pk):
             )
         )
 
-    sql, params = sqlcache.bound("article-page", build, now=timezone.now(), pk=pk)
+    try:
+        sql, params = sqlcache.bound("article-page", build, now=timezone.now(), pk=pk)
+    except sqlcache.OutOfRange:
+        return None
     article = next(iter(Article.objects.raw(sql, params)), None)
     if article is None:
         return None
