@@ -192,3 +192,18 @@ def test_version_is_shared_through_the_stamp_file(settings, tmp_path):
 
     os.utime(tmp_path / "content.stamp", ns=(1, 10**19))
     assert pagecache.current_version() != before
+
+
+def test_one_request_reads_the_content_version_once(client, column, monkeypatch):
+    """The page key, the columns map and 热门文章 share one reading of the version."""
+    ArticleFactory(category=column)
+    calls = []
+    original = pagecache._stored_version
+
+    def counting():
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(pagecache, "_stored_version", counting)
+    assert client.get(column.department.get_absolute_url())["X-Cache"] == "miss"
+    assert len(calls) == 1

@@ -8,7 +8,7 @@ from newsroom.urlcache import url_for
 
 from .base import ChangesPublicPages
 
-NAVIGATION_CACHE_SECONDS = 3600
+COLUMNS_CACHE_SECONDS = 3600
 
 
 # First path segments the site itself uses; a department slug may not shadow them.
@@ -84,47 +84,34 @@ class Department(ChangesPublicPages):
         return url_for("newsroom:department-detail", slug=self.slug)
 
 
-def navigation_cache_key(department_id):
-    return f"navigation:{department_id}"
-
-
 class CategoryQuerySet(models.QuerySet):
-    def navigation(self, department):
-        """A department's columns in menu order, from the cache when possible.
-
-        Every public page shows them and they change rarely; saving or deleting
-        a column or its department changes the content version, and with it the key.
-        """
-        from newsroom.services.pagecache import versioned_key
-
-        key = versioned_key(navigation_cache_key(department.pk))
-        columns = cache.get(key)
-        if columns is None:
-            columns = list(self.filter(department=department).order_by("order", "id"))
-            cache.set(key, columns, NAVIGATION_CACHE_SECONDS)
-        for column in columns:
-            # Their URLs need the department's slug; don't fetch it again per column.
-            column.department = department
-        return columns
-
     def _cached_map(self):
+        """Every column with its department, by id, by slugs, and each department's
+        menu (its columns in order): a site has dozens, and every public page needs
+        some. Cached under the content version, which any column or department
+        change bumps."""
         from newsroom.services.pagecache import versioned_key
 
         key = versioned_key("columns-map")
         columns = cache.get(key)
         if columns is None:
             columns = {}
+            # Meta.ordering puts each department's columns in menu order.
             for column in self.select_related("department"):
                 columns[column.pk] = column
                 columns[(column.department.slug, column.slug)] = column
-            cache.set(key, columns, NAVIGATION_CACHE_SECONDS)
+                columns.setdefault(("menu", column.department_id), []).append(column)
+            cache.set(key, columns, COLUMNS_CACHE_SECONDS)
         return columns
 
     def cached(self, pk=None, *, department_slug=None, slug=None):
-        """One column with its department, by id or by slugs, from a cached map of
-        all of them (a site has dozens; every article and column page needs one)."""
+        """One column with its department, by id or by slugs."""
         key = pk if pk is not None else (department_slug, slug)
         return self._cached_map().get(key)
+
+    def navigation(self, department):
+        """A department's columns in menu order."""
+        return self._cached_map().get(("menu", department.pk), [])
 
 
 class Category(ChangesPublicPages):

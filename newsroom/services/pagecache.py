@@ -22,6 +22,7 @@ cookies or are not 200 are never stored.
 import hashlib
 import os
 import time
+from contextvars import ContextVar
 from functools import wraps
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
 from django.http import HttpResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -110,8 +112,22 @@ def _next_boundary(now) -> float:
     return min(moments) if moments else NO_BOUNDARY
 
 
+# Within one public request the version is read once, however many versioned
+# keys (page, columns, most read) the request uses.
+_request_version = ContextVar("newsroom_request_version", default=None)
+
+
 def current_version() -> str:
     """The content version now, bumped first if a scheduled change has come due."""
+    pinned = _request_version.get()
+    if pinned is None:
+        return _read_version()
+    if "version" not in pinned:
+        pinned["version"] = _read_version()
+    return pinned["version"]
+
+
+def _read_version() -> str:
     version = _stored_version()
     key = BOUNDARY_KEY.format(version=version)
     boundary = cache.get(key)
@@ -159,10 +175,16 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        token = _request_version.set({})
+        try:
+            return serve(request, *args, **kwargs)
+        finally:
+            _request_version.reset(token)
+
+    def serve(request, *args, **kwargs):
         if not cacheable_request(request):
             return view(request, *args, **kwargs)
-        version = current_version()
-        key = page_key(request, version)
+        key = page_key(request, current_version())
         hit = cache.get(key)
         if hit is not None:
             content, content_type, etag, extra = hit
@@ -179,7 +201,7 @@ def cached_page(view):
             response["X-Cache"] = "miss"
             if response.status_code != 200 or response.cookies or response.streaming:
                 return
-            if "no-store" in response.get("Cache-Control", "") or response.has_header("Set-Cookie"):
+            if "no-store" in response.get("Cache-Control", ""):
                 return
             etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
             response["ETag"] = etag
@@ -189,22 +211,16 @@ def cached_page(view):
                 if response.has_header(h)
             ]
             cache.set(
-                key, (response.content, response["Content-Type"], etag, extra), timeout=_timeout()
+                key,
+                (response.content, response["Content-Type"], etag, extra),
+                timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS,
             )
             patch_cache_control(response, max_age=0, public=True)
 
-        if (
-            hasattr(response, "render")
-            and callable(response.render)
-            and not getattr(response, "is_rendered", True)
-        ):
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.add_post_render_callback(store)
         else:
             store(response)
         return response
 
     return wrapper
-
-
-def _timeout() -> int:
-    return settings.NEWSROOM_PAGE_CACHE_SECONDS
