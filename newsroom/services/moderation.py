@@ -75,7 +75,11 @@ def can_edit(user, article) -> bool:
 
 
 def can_review(user, article) -> bool:
-    return Department.objects.reviewable_by(user).filter(categories=article.category_id).exists()
+    return reviews_column(user, article.category_id)
+
+
+def reviews_column(user, category_id) -> bool:
+    return Department.objects.reviewable_by(user).filter(categories=category_id).exists()
 
 
 def require_edit(user, article):
@@ -111,10 +115,7 @@ def transition(*, article: Article, user, move: str, reason: str = "", publish_a
     if edit is not None and move == "approve":
         # An edit that moves the article to another department needs a reviewer there too.
         moved_to = edit.fields.get("category_id", article.category_id)
-        if (
-            moved_to != article.category_id
-            and not Department.objects.reviewable_by(user).filter(categories=moved_to).exists()
-        ):
+        if moved_to != article.category_id and not reviews_column(user, moved_to):
             raise NotPermitted(_("Only a reviewer of this department may do this."))
     if edit is not None and move in ("approve", "reject"):
         # Reviewing an edit of a live article: its status stays published.

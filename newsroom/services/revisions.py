@@ -206,19 +206,6 @@ def revision_restore(*, revision: Revision, user) -> Revision:
 
 # --- reading revisions ----------------------------------------------------------
 
-FIELD_LABELS = {
-    "title": "title",
-    "summary": "summary",
-    "body": "body",
-    "author": "author",
-    "source": "source",
-    "photographer": "photographer",
-    "responsible_editor": "responsible editor",
-    "publish_at": "publish time",
-    "category_id": "column",
-    "cover_id": "cover image",
-}
-
 
 def _lines(name, value):
     if value is None:
@@ -232,13 +219,14 @@ def _lines(name, value):
 
 
 def revision_diff(older: Revision, newer: Revision):
-    """[(field, [(kind, text)])] for the fields that differ; kind is ' ', '-' or '+'."""
-    from django.utils.translation import gettext
-
+    """[(field label, [(kind, text)])] for the fields that differ, title first;
+    kind is ' ', '-' or '+'."""
     old = {**older.fields, "title": older.title, "body": older.body}
     new = {**newer.fields, "title": newer.title, "body": newer.body}
     changes = []
-    for name in ("title", *[f for f in CONTENT_FIELDS if f not in ("title",)]):
+    fields = [Article._meta.get_field(name) for name in Article.CONTENT_FIELDS]
+    for field in sorted(fields, key=lambda field: field.name != "title"):
+        name = field.attname
         a, b = _lines(name, old.get(name)), _lines(name, new.get(name))
         if a == b:
             continue
@@ -247,5 +235,5 @@ def revision_diff(older: Revision, newer: Revision):
             if line.startswith("? "):
                 continue
             rows.append((line[0], line[2:]))
-        changes.append((gettext(FIELD_LABELS[name]), rows))
+        changes.append((str(field.verbose_name), rows))
     return changes

@@ -95,19 +95,19 @@ def _conditions(queryset, tokens):
         )
     anywhere, in_title = Q(), Q()
     for token in tokens:
-        anywhere &= (
-            Q(search_document__contains=f" {token} ")
-            | Q(search_document__startswith=f"{token} ")
-            | Q(search_document__endswith=f" {token}")
-            | Q(search_document=token)
-        )
-        in_title &= (
-            Q(search_title__contains=f" {token} ")
-            | Q(search_title__startswith=f"{token} ")
-            | Q(search_title__endswith=f" {token}")
-            | Q(search_title=token)
-        )
+        anywhere &= _has_token("search_document", token)
+        in_title &= _has_token("search_title", token)
     return anywhere, in_title
+
+
+def _has_token(field, token):
+    """A space-separated token list contains ``token`` (SQLite, no index)."""
+    return (
+        Q(**{f"{field}__contains": f" {token} "})
+        | Q(**{f"{field}__startswith": f"{token} "})
+        | Q(**{f"{field}__endswith": f" {token}"})
+        | Q(**{field: token})
+    )
 
 
 def search_articles(queryset, query: str):
