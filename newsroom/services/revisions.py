@@ -170,34 +170,32 @@ def _reset_to(instance, fresh):
         setattr(instance, field.attname, getattr(fresh, field.attname))
 
 
-def revision_apply(*, article: Article, revision: Revision):
-    """Copy a revision's content onto the article (the caller saves)."""
+def _copy_onto(article: Article, revision: Revision) -> Article:
+    """Put a revision's content on an article instance in memory (nothing is saved)."""
     values = _load({**revision.fields, "title": revision.title, "body": revision.body})
     for name in CONTENT_FIELDS:
         if name in values:
             setattr(article, name, values[name])
+    return article
+
+
+def revision_apply(*, article: Article, revision: Revision):
+    """Copy a revision's content onto the article (the caller saves)."""
+    _copy_onto(article, revision)
     revision.state = Revision.State.APPROVED
     revision.save(update_fields=["state"])
 
 
 def revision_preview(*, article: Article, revision: Revision) -> Article:
-    """An unsaved copy of the article showing the revision's content."""
-    copy = Article.objects.select_related("category__department", "cover").get(pk=article.pk)
-    values = _load({**revision.fields, "title": revision.title, "body": revision.body})
-    for name in CONTENT_FIELDS:
-        if name in values:
-            setattr(copy, name, values[name])
-    return copy
+    """The article as the revision would make it: the given instance, changed in
+    memory and never saved (the caller must not save it)."""
+    return _copy_onto(article, revision)
 
 
 @transaction.atomic
 def revision_restore(*, revision: Revision, user) -> Revision:
     """Bring back an old revision's content as a new save; history is never deleted."""
-    article = Article.objects.get(pk=revision.article_id)
-    values = _load({**revision.fields, "title": revision.title, "body": revision.body})
-    for name in CONTENT_FIELDS:
-        if name in values:
-            setattr(article, name, values[name])
+    article = _copy_onto(Article.objects.get(pk=revision.article_id), revision)
     restored = article_save(article=article, user=user, base_version=None)
     restored.note = _("Restored from revision %(number)s") % {"number": revision.number}
     restored.save(update_fields=["note"])

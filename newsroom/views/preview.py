@@ -6,20 +6,17 @@ from django.views.generic import DetailView
 from newsroom.models import Article, Revision
 from newsroom.services import moderation, revisions
 
-from .public import DepartmentNavigationMixin, neighbours
+from .public import ArticlePageMixin
 
 
 @method_decorator(never_cache, name="dispatch")
-class ArticlePreviewView(DepartmentNavigationMixin, DetailView):
+class ArticlePreviewView(ArticlePageMixin, DetailView):
     """
     An article as the public would see it, for the staff who may edit it.
 
     Shows the edit waiting for review when there is one (or ``?revision=N``).
     Never counted as a click, never cached, and a 404 for everybody else.
     """
-
-    template_name = "newsroom/article_detail.html"
-    context_object_name = "article"
 
     def get_object(self, queryset=None):
         user = self.request.user
@@ -45,8 +42,6 @@ class ArticlePreviewView(DepartmentNavigationMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["previous_article"], context["next_article"] = neighbours(self.object)
-        context["attachments"] = list(self.object.attachments.all())
         context["preview"] = True
         context["preview_revision"] = self.revision
         return context

@@ -202,17 +202,11 @@ class CategoryArticleListView(DepartmentNavigationMixin, ListView):
         return context
 
 
-@method_decorator(cached_page, name="dispatch")
-class ArticleDetailView(DepartmentNavigationMixin, DetailView):
+class ArticlePageMixin(DepartmentNavigationMixin):
+    """What an article page shows besides the article: its neighbours and attachments."""
+
     template_name = "newsroom/article_detail.html"
     context_object_name = "article"
-
-    def get_object(self, queryset=None):
-        article = article_for_page(self.kwargs["pk"])
-        if article is None:
-            raise Http404("No such article.")
-        self.department = article.category.department
-        return article
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -220,6 +214,16 @@ class ArticleDetailView(DepartmentNavigationMixin, DetailView):
         context["previous_article"], context["next_article"] = neighbours(article)
         context["attachments"] = list(article.attachments.all()) if article.has_attachments else []
         return context
+
+
+@method_decorator(cached_page, name="dispatch")
+class ArticleDetailView(ArticlePageMixin, DetailView):
+    def get_object(self, queryset=None):
+        article = article_for_page(self.kwargs["pk"])
+        if article is None:
+            raise Http404("No such article.")
+        self.department = article.category.department
+        return article
 
 
 def article_for_page(pk):
