@@ -113,11 +113,14 @@ def _visible_ids_sql(article_id: int):
     )
 
 
+# Adding to an article's row for a day, creating it on the first click.
+ADD_TO_DAY = (
+    f"ON CONFLICT (article_id, day) DO UPDATE SET count = {DAILY_TABLE}.count + excluded.count"
+)
+
+
 def _daily_upsert_sql():
-    return (
-        f"INSERT INTO {DAILY_TABLE} (article_id, day, count) VALUES (%s, %s, %s) "
-        f"ON CONFLICT (article_id, day) DO UPDATE SET count = {DAILY_TABLE}.count + excluded.count"
-    )
+    return f"INSERT INTO {DAILY_TABLE} (article_id, day, count) VALUES (%s, %s, %s) {ADD_TO_DAY}"
 
 
 def article_click_increment(*, article_id: int, by: int = 1) -> int | None:
@@ -143,8 +146,7 @@ def article_click_increment(*, article_id: int, by: int = 1) -> int | None:
                 f"(UPDATE {ARTICLE_TABLE} SET click_count = click_count + %s "
                 f"WHERE id IN ({visible_sql}) RETURNING id, click_count), "
                 f"daily AS (INSERT INTO {DAILY_TABLE} (article_id, day, count) "
-                f"SELECT id, %s, %s FROM bumped ON CONFLICT (article_id, day) "
-                f"DO UPDATE SET count = {DAILY_TABLE}.count + excluded.count) "
+                f"SELECT id, %s, %s FROM bumped {ADD_TO_DAY}) "
                 f"SELECT click_count FROM bumped",
                 [by, *params, day, by],
             )
