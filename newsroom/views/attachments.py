@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404
 from django.views import View
 
 from newsroom.models import Attachment
-from newsroom.services import attachments, clicks, moderation
+from newsroom.services import attachments, moderation
 
 from .clicks import ClickRecordingMixin
 
@@ -59,24 +59,6 @@ class AttachmentDownloadView(ClickRecordingMixin, View):
         self.new_cookie = None
         attachment = attachments.attachment_get_visible(attachment_id=pk)
         return self.respond(attachment or self.preview(request, pk))
-
-    def visitor_ids(self, request) -> list[str]:
-        """The ids ``ClickRecordingMixin.record`` uses: the signed cookie, else a new one."""
-        cookie_id = request.get_signed_cookie(
-            clicks.VISITOR_COOKIE, default=None, salt=clicks.VISITOR_COOKIE_SALT
-        )
-        self.new_cookie = None
-        if cookie_id:
-            return [cookie_id]
-        self.new_cookie = clicks.new_visitor_id()
-        # Until the cookie comes back, the address and agent stand in for it.
-        return [
-            self.new_cookie,
-            clicks.fallback_visitor_id(
-                address=request.META.get("REMOTE_ADDR", ""),
-                user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            ),
-        ]
 
     def preview(self, request, pk) -> Attachment:
         """An attachment of an unpublished article, for staff who may edit it."""

@@ -21,27 +21,28 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 
 
 class ClickRecordingMixin:
-    def record(self, request, pk):
-        visitor_ids = []
+    def visitor_ids(self, request) -> list[str]:
+        """The signed cookie's visitor id; without one, a new id to set and, until
+        the cookie comes back, the address and agent standing in for it."""
         cookie_id = request.get_signed_cookie(
             clicks.VISITOR_COOKIE, default=None, salt=clicks.VISITOR_COOKIE_SALT
         )
         self.new_cookie = None
         if cookie_id:
-            visitor_ids.append(cookie_id)
-        else:
-            self.new_cookie = clicks.new_visitor_id()
-            visitor_ids.append(self.new_cookie)
-            # Until the cookie comes back, the address and agent stand in for it.
-            visitor_ids.append(
-                clicks.fallback_visitor_id(
-                    address=request.META.get("REMOTE_ADDR", ""),
-                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
-                )
-            )
+            return [cookie_id]
+        self.new_cookie = clicks.new_visitor_id()
+        return [
+            self.new_cookie,
+            clicks.fallback_visitor_id(
+                address=request.META.get("REMOTE_ADDR", ""),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            ),
+        ]
+
+    def record(self, request, pk):
         counted, count = clicks.article_view_record(
             article_id=pk,
-            visitor_ids=visitor_ids,
+            visitor_ids=self.visitor_ids(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
         if count is None:
