@@ -401,3 +401,13 @@ def test_cached_pages_are_kept_per_host(client, column, settings):
     client.get(article.get_absolute_url())
     other = client.get(article.get_absolute_url(), HTTP_HOST="news.example.edu.cn")
     assert 'href="http://news.example.edu.cn/articles/' in other.text
+
+
+def test_first_image_news_picture_loads_eagerly(client, column):
+    """The first carousel picture is visible at once, so it is not lazy; the others are."""
+    for i in range(2):
+        ArticleFactory(category=column, title=f"图{i}", cover=ImageFactory())
+    text = client.get(column.department.get_absolute_url()).text
+    slides = re.findall(r'<li class="carousel__slide".*?</li>', text, re.S)
+    assert len(slides) == 2
+    assert 'loading="lazy"' not in slides[0] and 'loading="lazy"' in slides[1]

@@ -289,10 +289,6 @@ class Article(ChangesPublicPages):
         now = at or timezone.now()
         return self.is_pinned and (self.pinned_until is None or self.pinned_until > now)
 
-    @property
-    def pinned_now(self):
-        return self.is_pinned_now()
-
 
 def attachment_path(instance, filename):
     now = timezone.localtime()

@@ -8,7 +8,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def rendition_img(image, kind, sizes_attr="100vw", css_class="", alt=None, lazy=True):
+def rendition_img(image, kind, sizes_attr="100vw", css_class="", alt=None, eager=False):
     """
     An <img> of a rendition with width/height and a srcset of every width.
 
@@ -26,7 +26,7 @@ def rendition_img(image, kind, sizes_attr="100vw", css_class="", alt=None, lazy=
     # URLs are built from stored names (escaped all the same); alt text and the
     # class come from people and templates, so every value goes through escape().
     extra = f' class="{escape(css_class)}"' if css_class else ""
-    if lazy:
+    if not eager:  # pictures below the fold load when scrolled to
         extra += ' loading="lazy"'
     return mark_safe(
         f'<img src="{escape(urls[options.index(default)])}" srcset="{escape(srcset)}" '
