@@ -207,3 +207,13 @@ def test_one_request_reads_the_content_version_once(client, column, monkeypatch)
     monkeypatch.setattr(pagecache, "_stored_version", counting)
     assert client.get(column.department.get_absolute_url())["X-Cache"] == "miss"
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("write", ["delete", "update"])
+def test_bulk_writes_change_the_content_version(column, write):
+    """QuerySet.delete() and update() bump the version like save() and delete() do."""
+    ArticleFactory(category=column)
+    before = pagecache.current_version()
+    articles = Article.objects.filter(category=column)
+    articles.delete() if write == "delete" else articles.update(title="新标题")
+    assert pagecache.current_version() != before

@@ -25,7 +25,7 @@ from newsroom.models import (
 from newsroom.services import moderation, revisions
 
 from .attachments import AttachmentInline, save_attachment_formset
-from .scoping import BulkDeleteChangesPublicPagesMixin, DepartmentScopedAdminMixin
+from .scoping import DepartmentScopedAdminMixin
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -219,9 +219,7 @@ class ModerationActionsMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(
-    BulkDeleteChangesPublicPagesMixin, ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin
-):
+class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = (AttachmentInline,)
     change_form_template = "admin/newsroom/article/change_form.html"
@@ -530,7 +528,7 @@ class ImageAdminForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(BulkDeleteChangesPublicPagesMixin, ImageScopeMixin, admin.ModelAdmin):
+class ImageAdmin(ImageScopeMixin, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = ("thumbnail", "__str__", "width", "height", "uploaded_by", "uploaded_at")
     list_select_related = ("uploaded_by",)

@@ -3,8 +3,6 @@ from django.contrib import admin
 from newsroom.models import Category, Department, Membership
 from newsroom.services.roles import membership_sync
 
-from .scoping import BulkDeleteChangesPublicPagesMixin
-
 
 class CategoryInline(admin.TabularInline):
     model = Category
@@ -14,7 +12,7 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(BulkDeleteChangesPublicPagesMixin, admin.ModelAdmin):
+class DepartmentAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug")
@@ -22,7 +20,7 @@ class DepartmentAdmin(BulkDeleteChangesPublicPagesMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(BulkDeleteChangesPublicPagesMixin, admin.ModelAdmin):
+class CategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "department", "slug", "order")
     list_filter = (("department", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("department",)

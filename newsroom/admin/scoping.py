@@ -47,14 +47,3 @@ class DepartmentScopedAdminMixin:
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or self.in_scope(request, obj))
-
-
-class BulkDeleteChangesPublicPagesMixin:
-    """The admin's "delete selected" deletes with one query, which skips the
-    models' delete(): tell the page cache here (see newsroom/services/pagecache.py)."""
-
-    def delete_queryset(self, request, queryset):
-        from newsroom.services.pagecache import content_changed
-
-        super().delete_queryset(request, queryset)
-        content_changed()

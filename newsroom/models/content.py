@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.urlcache import url_for
 
-from .base import ChangesPublicPages
+from .base import ChangesPublicPages, ChangesPublicPagesQuerySet
 from .org import Category
 
 
@@ -70,7 +70,7 @@ class Image(ChangesPublicPages):
         return self.file.url
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(ChangesPublicPagesQuerySet):
     def published(self, *, at=None):
         """The one definition of "visible to the public"."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=at or timezone.now())

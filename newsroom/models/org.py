@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.urlcache import url_for
 
-from .base import ChangesPublicPages
+from .base import ChangesPublicPages, ChangesPublicPagesQuerySet
 
 COLUMNS_CACHE_SECONDS = 3600
 
@@ -37,7 +37,7 @@ def validate_department_slug(value):
         raise ValidationError(_("“%(slug)s” is reserved by the site."), params={"slug": value})
 
 
-class DepartmentQuerySet(models.QuerySet):
+class DepartmentQuerySet(ChangesPublicPagesQuerySet):
     """Who may work where: the department scoping used by every admin screen and service."""
 
     def _with_role(self, user, roles):
@@ -84,7 +84,7 @@ class Department(ChangesPublicPages):
         return url_for("newsroom:department-detail", slug=self.slug)
 
 
-class CategoryQuerySet(models.QuerySet):
+class CategoryQuerySet(ChangesPublicPagesQuerySet):
     def _cached_map(self):
         """Every column with its department, by id, by slugs, and each department's
         menu (its columns in order): a site has dozens, and every public page needs

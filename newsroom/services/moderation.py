@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.models import Article, Department, Revision, Transition
-from newsroom.services import pagecache
 
 Status = Article.Status
 
@@ -203,7 +202,6 @@ def article_pin(*, article, user, until=None):
         raise ModerationError(_("The pin end time must be in the future."))
     Article.objects.filter(pk=article.pk).update(is_pinned=True, pinned_until=until)
     article.is_pinned, article.pinned_until = True, until
-    pagecache.content_changed()
     return article
 
 
@@ -212,5 +210,4 @@ def article_unpin(*, article, user):
     require_review(user, article)
     Article.objects.filter(pk=article.pk).update(is_pinned=False, pinned_until=None)
     article.is_pinned, article.pinned_until = False, None
-    pagecache.content_changed()
     return article
