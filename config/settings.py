@@ -88,6 +88,19 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
+    # The public site: Jinja2, compiled to Python (see newsroom/templating.py).
+    # It skips templates/admin/, which the Django engine below serves.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "newsroom.templating.environment",
+            # The backend itself adds request, csrf_input and csrf_token.
+            "context_processors": ["newsroom.context_processors.site"],
+        },
+    },
+    # The admin, its overrides in templates/admin/, and every app's templates.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -273,6 +286,9 @@ if NEWSROOM_CLICK_BUFFER not in {"database", "redis"} or (
 ):
     raise ImproperlyConfigured("NEWSROOM_CLICK_BUFFER is 'database' or 'redis' (with REDIS_URL).")
 NEWSROOM_PAGE_SIZE = 20
+# The public pages' fixed queries run as prepared statements on PostgreSQL
+# (newsroom/sqlcache.py); off behind a pooler in transaction mode.
+NEWSROOM_PREPARED_STATEMENTS = env_bool("NEWSROOM_PREPARED_STATEMENTS", True)
 # Benchmarks only: serve bench/ceiling.py's constant page at /bench/ceiling/.
 NEWSROOM_BENCH_CEILING = env_bool("NEWSROOM_BENCH_CEILING", False)
 # Anonymous public pages are cached (see newsroom/services/pagecache.py).

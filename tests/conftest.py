@@ -1,6 +1,31 @@
 import pytest
 
 
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_templates_report_their_context():
+    """
+    ``response.context`` for the public pages' Jinja2 templates.
+
+    Django's test runner instruments only its own template engine; this sends
+    the same ``template_rendered`` signal from Jinja2 templates, with the
+    context they were rendered with.
+    """
+    from django.template.backends import jinja2
+    from django.test.signals import template_rendered
+
+    render = jinja2.Template.render
+
+    def instrumented_render(self, context=None, request=None):
+        context = {} if context is None else context
+        html = render(self, context, request)
+        template_rendered.send(sender=self, template=self, context=context)
+        return html
+
+    jinja2.Template.render = instrumented_render
+    yield
+    jinja2.Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads in tests land in a temporary folder, never in the project's media/."""
@@ -25,9 +50,13 @@ def fast_password_hasher(settings):
 def clear_cache():
     from django.core.cache import cache
 
+    from newsroom.services.pagecache import forget_local_values
+
     cache.clear()
+    forget_local_values()
     yield
     cache.clear()
+    forget_local_values()
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -88,21 +87,20 @@ class CategoryQuerySet(ChangesPublicPagesQuerySet):
     def _cached_map(self):
         """Every column with its department, by id, by slugs, and each department's
         menu (its columns in order): a site has dozens, and every public page needs
-        some. Cached under the content version, which any column or department
+        some. Kept under the content version, which any column or department
         change bumps."""
-        from newsroom.services.pagecache import versioned_key
+        from newsroom.services.pagecache import versioned_value
 
-        key = versioned_key("columns-map")
-        columns = cache.get(key)
-        if columns is None:
+        def build():
             columns = {}
             # Meta.ordering puts each department's columns in menu order.
             for column in self.select_related("department"):
                 columns[column.pk] = column
                 columns[(column.department.slug, column.slug)] = column
                 columns.setdefault(("menu", column.department_id), []).append(column)
-            cache.set(key, columns, COLUMNS_CACHE_SECONDS)
-        return columns
+            return columns
+
+        return versioned_value("columns-map", build, COLUMNS_CACHE_SECONDS)
 
     def cached(self, pk=None, *, department_slug=None, slug=None):
         """One column with its department, by id or by slugs."""

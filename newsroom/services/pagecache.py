@@ -151,6 +151,43 @@ def versioned_key(name: str) -> str:
     return f"{name}:v{current_version()}"
 
 
+# Values of ``versioned_value`` this process already has: versioned key ->
+# (expiry, value). Keys of an old version are never asked for again; the dict
+# is emptied when it grows past the bound.
+_local_values: dict = {}
+LOCAL_VALUES_MAX = 256
+
+
+def versioned_value(name: str, build, timeout: int):
+    """
+    A value that goes stale with the content (the menu of columns, 热门文章),
+    from this process's memory, else the shared cache, else ``build()``.
+
+    The shared cache alone unpickled the whole column map on every request
+    (a tenth of an article page's time); the version in the key keeps the
+    process's copy exactly as fresh as the shared one. Callers must not
+    change the value: it is shared by every request the process serves.
+    """
+    key = versioned_key(name)
+    now = time.monotonic()
+    local = _local_values.get(key)
+    if local is not None and local[0] > now:
+        return local[1]
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    if len(_local_values) >= LOCAL_VALUES_MAX:
+        _local_values.clear()
+    _local_values[key] = (now + timeout, value)
+    return value
+
+
+def forget_local_values():
+    """Drop this process's copies (tests, whose versions can repeat across databases)."""
+    _local_values.clear()
+
+
 # --- the page cache ---------------------------------------------------------------------
 
 

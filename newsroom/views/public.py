@@ -6,7 +6,6 @@ number of queries whatever the size of the archive (pinned in tests).
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
@@ -25,7 +24,7 @@ from newsroom.pagination import (
     paginate_column,
     parse_page_number,
 )
-from newsroom.services.pagecache import cached_page, versioned_key
+from newsroom.services.pagecache import cached_page, versioned_value
 
 HOMEPAGE_ITEMS_PER_COLUMN = 8
 IMAGE_NEWS_ITEMS = 5
@@ -90,17 +89,16 @@ class DepartmentDetailView(DepartmentNavigationMixin, DetailView):
 def most_read(department, *, days=30, limit=10):
     """热门文章 of a department. Kept in the cache for a few minutes: it needs no
     second-by-second accuracy and it is the most expensive query of the page."""
-    key = versioned_key(f"most-read:{department.pk}:{days}:{timezone.localdate().isoformat()}")
-    articles = cache.get(key)
-    if articles is None:
-        articles = list(
+    return versioned_value(
+        f"most-read:{department.pk}:{days}:{timezone.localdate().isoformat()}",
+        lambda: list(
             Article.objects.published()
             .filter(category__department=department)
             .most_read(days=days)
             .only("id", "title", "publish_at")[:limit]
-        )
-        cache.set(key, articles, MOST_READ_CACHE_SECONDS)
-    return articles
+        ),
+        MOST_READ_CACHE_SECONDS,
+    )
 
 
 def ids_of_any(querysets):
@@ -249,12 +247,12 @@ def article_for_page(pk):
         )
 
     try:
-        sql, params = sqlcache.bound("article-page", build, now=timezone.now(), pk=pk)
+        found = sqlcache.rows(Article, "article-page", build, now=timezone.now(), pk=pk)
     except sqlcache.OutOfRange:
         return None
-    article = next(iter(Article.objects.raw(sql, params)), None)
-    if article is None:
+    if not found:
         return None
+    article = found[0]
     category = Category.objects.cached(article.category_id)
     if category is None:  # a column created a moment ago: not in the map yet
         category = Category.objects.select_related("department").get(pk=article.category_id)
@@ -302,7 +300,9 @@ def neighbours(article):
         )
 
     now = timezone.now()
-    sql, params = sqlcache.bound(
+    # The whole query is compiled once; only these plain columns are needed.
+    rows = sqlcache.rows(
+        Article,
         "neighbours",
         build,
         now=now,
@@ -310,8 +310,6 @@ def neighbours(article):
         at=article.publish_at,
         pk=article.pk,
     )
-    # The whole query is compiled once; only these plain columns are needed.
-    rows = list(Article.objects.raw(sql, params))
     pinned = [row for row in rows if row.is_pinned_now(at=now)]
     unpinned = [row for row in rows if not row.is_pinned_now(at=now) and row.pk != article.pk]
     pinned_ids = [row.pk for row in pinned]

@@ -1,0 +1,87 @@
+"""Compiled queries and, on PostgreSQL, their prepared statements (newsroom/sqlcache.py)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from newsroom import sqlcache
+from newsroom.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (prepared statements)"
+)
+
+
+def visible(stand):
+    return Article.objects.published(at=stand.moment("now")).filter(pk=stand.number("pk"))
+
+
+def fetch(pk):
+    return sqlcache.rows(Article, "test-visible", visible, now=timezone.now(), pk=pk)
+
+
+def test_rows_gives_the_same_answer_as_the_queryset():
+    article = ArticleFactory()
+    hidden = ArticleFactory(status=Article.Status.DRAFT)
+    assert [a.pk for a in fetch(article.pk)] == [article.pk]
+    assert fetch(hidden.pk) == []
+    with pytest.raises(sqlcache.OutOfRange):
+        fetch(2**63)
+
+
+def test_placeholders_are_numbered_and_percent_signs_kept():
+    sql = "SELECT %s, 'a%%b' WHERE x = %s"
+    assert sqlcache._numbered(sql) == "SELECT $1, 'a%b' WHERE x = $2"
+
+
+@postgres_only
+def test_prepared_once_per_connection_then_executed():
+    article = ArticleFactory()
+    connection._newsroom_prepared = None  # as on a new connection
+    with CaptureQueriesContext(connection) as first:
+        assert [a.pk for a in fetch(article.pk)] == [article.pk]
+    with CaptureQueriesContext(connection) as second:
+        assert [a.pk for a in fetch(article.pk)] == [article.pk]
+    # One query each time: prepared in the same round trip as the first run.
+    assert len(first) == 1 and "PREPARE nr_" in first[0]["sql"]
+    assert len(second) == 1 and second[0]["sql"].startswith("EXECUTE nr_")
+
+
+@postgres_only
+def test_a_failure_makes_the_next_run_prepare_afresh(monkeypatch):
+    article = ArticleFactory()
+    fetch(article.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # the server forgot them (a pooler, say)
+    with pytest.raises(Exception, match="does not exist"), connection.cursor() as cursor:
+        # A savepoint keeps the test's transaction usable after the error.
+        cursor.execute("SAVEPOINT before_failure")
+        try:
+            fetch(article.pk)
+        finally:
+            cursor.execute("ROLLBACK TO SAVEPOINT before_failure")
+    with CaptureQueriesContext(connection) as after:
+        assert [a.pk for a in fetch(article.pk)] == [article.pk]
+    assert after[0]["sql"].startswith("DEALLOCATE ALL; PREPARE nr_")
+
+
+@postgres_only
+def test_switched_off_runs_plain_sql(settings):
+    settings.NEWSROOM_PREPARED_STATEMENTS = False
+    article = ArticleFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert [a.pk for a in fetch(article.pk)] == [article.pk]
+    assert queries[0]["sql"].startswith("SELECT")
+
+
+@postgres_only
+def test_article_page_runs_prepared_statements(client):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert [q["sql"].split(" ", 1)[0] for q in queries] == ["EXECUTE", "EXECUTE"]
