@@ -87,22 +87,40 @@ def newer_than(cursor: Cursor) -> Q:
     )
 
 
+class QuerySetRows:
+    """The unpinned rows of a column from a queryset ordered newest first."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def newest(self, offset, limit):
+        return list(self.queryset[offset : offset + limit])
+
+    def older(self, cursor, limit):
+        return list(self.queryset.filter(older_than(cursor))[:limit])
+
+    def newer(self, cursor, limit):
+        """The ``limit`` rows just above the cursor, nearest first."""
+        return list(self.queryset.filter(newer_than(cursor)).order_by("publish_at", "pk")[:limit])
+
+
 def paginate_column(*, pinned, rest, per_page, number, after=None, before=None):
     """
-    One page of ``pinned`` (a short list, already fetched) followed by ``rest``
-    (a queryset ordered newest first).
+    One page of ``pinned`` (a short list, already fetched) followed by the
+    unpinned rows, which ``rest`` fetches (a ``ColumnRows``, or any object
+    with its three methods).
 
     ``after`` continues below a row, ``before`` goes back above one; with
     neither, page ``number`` is found by offset. Runs one query on ``rest``.
     """
     pinned = list(pinned)
     if before is not None:
-        rows = list(rest.filter(newer_than(before)).order_by("publish_at", "pk")[:per_page])
+        rows = rest.newer(before, per_page)
         rows.reverse()
         object_list = rows
         has_next = True
     elif after is not None:
-        rows = list(rest.filter(older_than(after))[: per_page + 1])
+        rows = rest.older(after, per_page + 1)
         has_next = len(rows) > per_page
         object_list = rows[:per_page]
     else:
@@ -110,8 +128,7 @@ def paginate_column(*, pinned, rest, per_page, number, after=None, before=None):
         start = (number - 1) * per_page
         pinned_part = pinned[start : start + per_page]
         want = per_page - len(pinned_part)
-        rest_start = max(start - len(pinned), 0)
-        rows = list(rest[rest_start : rest_start + want + 1])
+        rows = rest.newest(max(start - len(pinned), 0), want + 1)
         has_next = len(pinned) > start + per_page or len(rows) > want
         object_list = pinned_part + rows[:want]
 

@@ -175,6 +175,15 @@ def test_bad_cursors_do_not_fail(client, column, cursor):
     assert response.status_code in (200, 404)
 
 
+@pytest.mark.parametrize("direction", ["after", "before"])
+def test_cursor_with_an_id_beyond_64_bits_is_404(client, column, direction):
+    """A well-formed cursor naming an id no article can have finds nothing."""
+    make_column_articles(column, 5)
+    cursor = "1700000000000000." + "9" * 22
+    response = client.get(column.get_absolute_url(), {"page": "2", direction: cursor})
+    assert response.status_code == 404
+
+
 def test_page_past_the_end_is_404(client, column):
     """A page number past the last page is a 404."""
     make_column_articles(column, 5)

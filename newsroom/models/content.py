@@ -124,20 +124,59 @@ class ArticleQuerySet(ChangesPublicPagesQuerySet):
     def for_listing(self):
         """Only the columns a list row shows, with the cover in the same query."""
         return self.select_related("cover").only(
-            "id",
-            "title",
-            "publish_at",
-            "category_id",
-            "is_pinned",
-            "pinned_until",
-            "click_count",
-            "summary",
+            *LISTING_FIELDS,
             "cover__id",
             "cover__file",
             "cover__width",
             "cover__height",
             "cover__alt_text",
         )
+
+    def with_cover_columns(self):
+        """
+        The cover's columns as annotations, for queries run raw (newsroom/sqlcache.py),
+        which cannot ``select_related``; ``attach_covers`` makes them Images again.
+        """
+        return self.annotate(
+            cover_file_=models.F("cover__file"),
+            cover_width_=models.F("cover__width"),
+            cover_height_=models.F("cover__height"),
+            cover_alt_=models.F("cover__alt_text"),
+        )
+
+    def for_listing_raw(self):
+        """``for_listing`` for a raw query: list columns, cover columns annotated."""
+        return self.only(*LISTING_FIELDS, "cover").with_cover_columns()
+
+
+LISTING_FIELDS = (
+    "id",
+    "title",
+    "publish_at",
+    "category_id",
+    "is_pinned",
+    "pinned_until",
+    "click_count",
+    "summary",
+)
+
+
+def attach_covers(articles):
+    """Each article's cover from the columns ``with_cover_columns`` added (no query)."""
+    for article in articles:
+        if article.cover_id:
+            cover = Image(
+                id=article.cover_id,
+                file=article.cover_file_,
+                width=article.cover_width_,
+                height=article.cover_height_,
+                alt_text=article.cover_alt_,
+            )
+            cover._state.adding = False
+            article.cover = cover
+        else:
+            article.cover = None
+    return articles
 
 
 class ArticleStatus(models.TextChoices):

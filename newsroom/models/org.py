@@ -56,6 +56,10 @@ class DepartmentQuerySet(ChangesPublicPagesQuerySet):
         """Departments whose articles the user may approve, reject, take down and pin."""
         return self._with_role(user, [Membership.Role.REVIEWER])
 
+    def cached(self, slug):
+        """A department by slug, from the cached site map (see ``site_map``), or None."""
+        return site_map().get(("department", slug))
+
 
 class Department(ChangesPublicPages):
     name = models.CharField(_("name"), max_length=100)
@@ -84,32 +88,40 @@ class Department(ChangesPublicPages):
 
 
 class CategoryQuerySet(ChangesPublicPagesQuerySet):
-    def _cached_map(self):
-        """Every column with its department, by id, by slugs, and each department's
-        menu (its columns in order): a site has dozens, and every public page needs
-        some. Kept under the content version, which any column or department
-        change bumps."""
-        from newsroom.services.pagecache import versioned_value
-
-        def build():
-            columns = {}
-            # Meta.ordering puts each department's columns in menu order.
-            for column in self.select_related("department"):
-                columns[column.pk] = column
-                columns[(column.department.slug, column.slug)] = column
-                columns.setdefault(("menu", column.department_id), []).append(column)
-            return columns
-
-        return versioned_value("columns-map", build, COLUMNS_CACHE_SECONDS)
-
     def cached(self, pk=None, *, department_slug=None, slug=None):
         """One column with its department, by id or by slugs."""
         key = pk if pk is not None else (department_slug, slug)
-        return self._cached_map().get(key)
+        return site_map().get(key)
 
     def navigation(self, department):
         """A department's columns in menu order."""
-        return self._cached_map().get(("menu", department.pk), [])
+        return site_map().get(("menu", department.pk), [])
+
+
+def site_map():
+    """
+    Every department by slug, every column (with its department) by id and by
+    slugs, and each department's menu (its columns in order): a site has
+    dozens, and every public page needs some. Kept under the content version,
+    which any column or department change bumps.
+    """
+    from newsroom.services.pagecache import versioned_value
+
+    def build():
+        found = {}
+        departments = {}
+        for department in Department.objects.all():
+            departments[department.pk] = department
+            found[("department", department.slug)] = department
+        # Meta.ordering puts each department's columns in menu order.
+        for column in Category.objects.all():
+            column.department = departments[column.department_id]
+            found[column.pk] = column
+            found[(column.department.slug, column.slug)] = column
+            found.setdefault(("menu", column.department_id), []).append(column)
+        return found
+
+    return versioned_value("site-map", build, COLUMNS_CACHE_SECONDS)
 
 
 class Category(ChangesPublicPages):

@@ -7,8 +7,7 @@ number of queries whatever the size of the archive (pinned in tests).
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -16,7 +15,8 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from newsroom import sqlcache
-from newsroom.models import Article, Category, Department, Image
+from newsroom.models import Article, Category, Department
+from newsroom.models.content import attach_covers
 from newsroom.pagination import (
     Cursor,
     newer_than,
@@ -72,18 +72,33 @@ class DepartmentDetailView(DepartmentNavigationMixin, DetailView):
     context_object_name = "department"
 
     def get_object(self, queryset=None):
-        self.department = super().get_object(queryset)
+        self.department = Department.objects.cached(self.kwargs["slug"])
+        if self.department is None:
+            raise Http404("No such department.")
         return self.department
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["blocks"] = column_blocks(context["columns"])
-        in_department = Article.objects.published().filter(category__department=self.department)
-        context["image_news"] = list(
-            in_department.with_cover().for_listing().newest_first()[:IMAGE_NEWS_ITEMS]
-        )
+        context["image_news"] = image_news(self.department)
         context["most_read"] = most_read(self.department)
         return context
+
+
+def image_news(department, *, limit=IMAGE_NEWS_ITEMS):
+    """图片新闻: the department's newest articles with a cover."""
+
+    def build(stand):
+        return (
+            Article.objects.published(at=stand.moment("now"))
+            .filter(category__department_id=stand.number("department"), cover__isnull=False)
+            .for_listing_raw()
+            .newest_first()[:limit]
+        )
+
+    key = ("image-news", limit)
+    found = sqlcache.rows(Article, key, build, now=timezone.now(), department=department.pk)
+    return attach_covers(found)
 
 
 def most_read(department, *, days=30, limit=10):
@@ -117,12 +132,6 @@ def ids_of_any(querysets):
     return Article.objects.filter(condition).values("pk")
 
 
-def cached_ids(key, build, **values):
-    """``pk__in`` condition of an id subquery compiled once (see newsroom/sqlcache.py)."""
-    sql, params = sqlcache.bound(key, build, **values)
-    return Q(pk__in=RawSQL(sql, params))
-
-
 def column_blocks(columns, *, per_column=HOMEPAGE_ITEMS_PER_COLUMN):
     """
     [(column, [articles])] for the homepage, in one query.
@@ -143,11 +152,15 @@ def column_blocks(columns, *, per_column=HOMEPAGE_ITEMS_PER_COLUMN):
             parts.append(in_column.not_pinned(at=now).newest_first().values("pk")[:per_column])
         return ids_of_any(parts)
 
+    def build_rows(stand):
+        ids = build(stand)
+        return Article.objects.filter(pk__in=ids).for_listing_raw().newest_first()
+
     now = timezone.now()
     values = {f"column{index}": column.pk for index, column in enumerate(columns)}
-    ids = cached_ids(("column-blocks", len(columns), per_column), build, now=now, **values)
+    key = ("column-blocks", len(columns), per_column)
     by_column = {column.pk: [] for column in columns}
-    for article in Article.objects.filter(ids).for_listing().newest_first():
+    for article in attach_covers(sqlcache.rows(Article, key, build_rows, now=now, **values)):
         by_column[article.category_id].append(article)
     blocks = []
     for column in columns:
@@ -156,6 +169,66 @@ def column_blocks(columns, *, per_column=HOMEPAGE_ITEMS_PER_COLUMN):
         ordered += [a for a in articles if not a.is_pinned_now(at=now)]
         blocks.append((column, ordered[:per_column]))
     return blocks
+
+
+class ColumnRows:
+    """
+    A column's rows for ``paginate_column``: its pinned articles and the
+    unpinned ones newest first, each query compiled once (newsroom/sqlcache.py).
+    """
+
+    def __init__(self, category, now):
+        self.category = category
+        self.now = now
+
+    @staticmethod
+    def published(now, column):
+        return Article.objects.published(at=now).filter(category_id=column)
+
+    def _rows(self, key, build, **values):
+        found = sqlcache.rows(Article, key, build, now=self.now, column=self.category.pk, **values)
+        return attach_covers(found)
+
+    def pinned(self, limit):
+        def build(stand):
+            now = stand.moment("now")
+            in_column = self.published(now, stand.number("column"))
+            return in_column.pinned(at=now).for_listing_raw().newest_first()[:limit]
+
+        return self._rows(("column-pinned", limit), build)
+
+    def unpinned(self, stand):
+        now = stand.moment("now")
+        in_column = self.published(now, stand.number("column"))
+        return in_column.not_pinned(at=now).for_listing_raw()
+
+    def newest(self, offset, limit):
+        if offset:
+            # Only a page number typed into the address gets here (the links
+            # carry cursors); compiling each offset once would keep them all.
+            now = self.now
+            in_column = self.published(now, self.category.pk).not_pinned(at=now)
+            rows = in_column.for_listing_raw().newest_first()[offset : offset + limit]
+            return attach_covers(list(rows))
+        return self._rows(
+            ("column-newest", limit), lambda stand: self.unpinned(stand).newest_first()[:limit]
+        )
+
+    def older(self, cursor, limit):
+        def build(stand):
+            below = older_than(Cursor(stand.moment("at"), stand.number("pk")))
+            return self.unpinned(stand).filter(below).newest_first()[:limit]
+
+        return self._rows(("column-older", limit), build, at=cursor.publish_at, pk=cursor.pk)
+
+    def newer(self, cursor, limit):
+        """The ``limit`` rows just above the cursor, nearest first."""
+
+        def build(stand):
+            above = newer_than(Cursor(stand.moment("at"), stand.number("pk")))
+            return self.unpinned(stand).filter(above).order_by("publish_at", "pk")[:limit]
+
+        return self._rows(("column-newer", limit), build, at=cursor.publish_at, pk=cursor.pk)
 
 
 @method_decorator(cached_page, name="dispatch")
@@ -175,19 +248,19 @@ class CategoryArticleListView(DepartmentNavigationMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        now = timezone.now()
-        in_column = Article.objects.published(at=now).filter(category=self.category)
-        pinned = in_column.pinned(at=now).for_listing().newest_first()[:MAX_PINNED_PER_COLUMN]
-        rest = in_column.not_pinned(at=now).for_listing().newest_first()
+        rows = ColumnRows(self.category, timezone.now())
         params = self.request.GET
-        page = paginate_column(
-            pinned=pinned,
-            rest=rest,
-            per_page=settings.NEWSROOM_PAGE_SIZE,
-            number=parse_page_number(params.get("page")),
-            after=Cursor.decode(params.get("after")),
-            before=Cursor.decode(params.get("before")),
-        )
+        try:
+            page = paginate_column(
+                pinned=rows.pinned(MAX_PINNED_PER_COLUMN),
+                rest=rows,
+                per_page=settings.NEWSROOM_PAGE_SIZE,
+                number=parse_page_number(params.get("page")),
+                after=Cursor.decode(params.get("after")),
+                before=Cursor.decode(params.get("before")),
+            )
+        except sqlcache.OutOfRange:  # a cursor naming an id no article can have
+            raise Http404("No such page.") from None
         if not page.object_list and page.number > 1:
             raise Http404("No such page.")
         self.page = page
@@ -238,12 +311,7 @@ def article_for_page(pk):
             Article.objects.published(at=stand.moment("now"))
             .filter(pk=stand.number("pk"))
             .defer("search_document", "search_title")
-            .annotate(
-                cover_file_=F("cover__file"),
-                cover_width_=F("cover__width"),
-                cover_height_=F("cover__height"),
-                cover_alt_=F("cover__alt_text"),
-            )
+            .with_cover_columns()
         )
 
     try:
@@ -252,23 +320,11 @@ def article_for_page(pk):
         return None
     if not found:
         return None
-    article = found[0]
+    (article,) = attach_covers(found)
     category = Category.objects.cached(article.category_id)
     if category is None:  # a column created a moment ago: not in the map yet
         category = Category.objects.select_related("department").get(pk=article.category_id)
     article.category = category
-    if article.cover_id:
-        cover = Image(
-            id=article.cover_id,
-            file=article.cover_file_,
-            width=article.cover_width_,
-            height=article.cover_height_,
-            alt_text=article.cover_alt_,
-        )
-        cover._state.adding = False
-        article.cover = cover
-    else:
-        article.cover = None
     return article
 
 
