@@ -268,3 +268,25 @@ def test_postgresql_search_uses_the_gin_index():
 def test_bad_department_parameter_is_404(client, department):
     """A department parameter that cannot be a slug is a 404, never a database error."""
     assert client.get(URL, {"q": "教学", "department": department}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>学院<strong>召开</strong>新学期教学工作会议</p><p>会议由院长主持。</p>",
+        '<p>见图：</p><figure class="image"><img src="/media/a.jpg" alt="a&gt;b 主席台"></figure>',
+        "<p>1&lt;2，且 3&gt;1；A&amp;B</p><ul><li>一</li><li>二</li></ul>",
+        '<p><a href="https://example.com/?a=1&amp;b=2">链接</a>与<em>强调</em></p>',
+    ],
+)
+def test_body_text_matches_django_strip_tags_on_cleaned_bodies(body):
+    """The fast tag pattern gives what Django's HTML parser gives, on cleaned HTML."""
+    import html as html_module
+
+    from django.utils.html import strip_tags
+
+    from newsroom.services.html import clean_body
+
+    cleaned = clean_body(body)
+    expected = " ".join(html_module.unescape(strip_tags(cleaned)).split())
+    assert search.body_text(cleaned) == expected
