@@ -173,13 +173,13 @@ def _statement(key, sql, params):
     return state, name, f"{prepare}; {run}"
 
 
-def _run(key, sql, params, work):
+def _run(key, sql, params, work, prefix=""):
     """``work(sql, params)`` with the query as a prepared statement where it can be."""
     if not uses_prepared_statements():
-        return work(sql, params)
+        return work(prefix + sql, params)
     state, name, statement = _statement(key, sql, params)
     try:
-        result = work(statement, params)
+        result = work(prefix + statement, params)
     except Exception:
         state.names.clear()
         state.unsure = True
@@ -195,6 +195,10 @@ def rows(model, key, build, **values):
     return _run(key, sql, params, lambda sql, params: list(model.objects.raw(sql, params)))
 
 
-def execute(cursor, key, sql, params):
-    """Run ``sql`` (fixed text, varying ``params``) on ``cursor`` as a prepared statement."""
-    return _run(key, sql, params, cursor.execute)
+def execute(cursor, key, sql, params, *, prefix=""):
+    """
+    Run ``sql`` (fixed text, varying ``params``) on ``cursor`` as a prepared
+    statement, after ``prefix`` (statements without parameters, ending in
+    "; ") in the same round trip.
+    """
+    return _run(key, sql, params, cursor.execute, prefix)

@@ -85,3 +85,15 @@ def test_article_page_runs_prepared_statements(client):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert [q["sql"].split(" ", 1)[0] for q in queries] == ["EXECUTE", "EXECUTE"]
+
+
+@postgres_only
+def test_click_increment_is_one_prepared_statement():
+    from newsroom.services import clicks
+
+    article = ArticleFactory()
+    clicks.article_click_increment(article_id=article.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert clicks.article_click_increment(article_id=article.pk) == 2
+    assert len(queries) == 1
+    assert "EXECUTE nr_" in queries[0]["sql"] and "PREPARE" not in queries[0]["sql"]

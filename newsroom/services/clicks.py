@@ -141,14 +141,19 @@ def article_click_increment(*, article_id: int, by: int = 1) -> int | None:
                 if settings.NEWSROOM_CLICK_ASYNC_COMMIT and not connection.in_atomic_block
                 else ""
             )
-            cursor.execute(
-                f"{prefix}WITH bumped AS "
-                f"(UPDATE {ARTICLE_TABLE} SET click_count = click_count + %s "
+            # A prepared statement (newsroom/sqlcache.py): parsing and planning
+            # this statement cost PostgreSQL more than running it.
+            sqlcache.execute(
+                cursor,
+                "click",
+                f"WITH bumped AS "
+                f"(UPDATE {ARTICLE_TABLE} SET click_count = click_count + %s::integer "
                 f"WHERE id IN ({visible_sql}) RETURNING id, click_count), "
                 f"daily AS (INSERT INTO {DAILY_TABLE} (article_id, day, count) "
-                f"SELECT id, %s, %s FROM bumped {ADD_TO_DAY}) "
+                f"SELECT id, %s::date, %s::integer FROM bumped {ADD_TO_DAY}) "
                 f"SELECT click_count FROM bumped",
                 [by, *params, day, by],
+                prefix=prefix,
             )
             row = cursor.fetchone()
             return row[0] if row else None
