@@ -169,7 +169,11 @@ def _statement(key, sql, params):
     # %s in PREPARE's text would be taken for parameters: it goes in escaped.
     prepare = f"PREPARE {name} AS {_numbered(sql)}".replace("%", "%%")
     if state.unsure:
-        prepare = f"DEALLOCATE ALL; {prepare}"
+        # A generic plan, made once: left to choose, PostgreSQL planned some
+        # of these statements afresh on every run, which is what they are
+        # prepared to avoid. It applies to prepared statements only, and
+        # Django's own queries are not prepared.
+        prepare = f"DEALLOCATE ALL; SET plan_cache_mode = force_generic_plan; {prepare}"
     return state, name, f"{prepare}; {run}"
 
 

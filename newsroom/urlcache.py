@@ -30,4 +30,9 @@ def _template(name, prefix, keys):
 def url_for(name, **kwargs):
     keys = tuple(sorted((key, isinstance(value, int)) for key, value in kwargs.items()))
     template = _template(name, get_script_prefix(), keys)
-    return template.format(**{key: quote(str(value), safe="") for key, value in kwargs.items()})
+    return template.format(
+        **{
+            key: str(value) if isinstance(value, int) else quote(str(value), safe="")
+            for key, value in kwargs.items()
+        }
+    )

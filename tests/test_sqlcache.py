@@ -65,7 +65,8 @@ def test_a_failure_makes_the_next_run_prepare_afresh(monkeypatch):
             cursor.execute("ROLLBACK TO SAVEPOINT before_failure")
     with CaptureQueriesContext(connection) as after:
         assert [a.pk for a in fetch(article.pk)] == [article.pk]
-    assert after[0]["sql"].startswith("DEALLOCATE ALL; PREPARE nr_")
+    assert after[0]["sql"].startswith("DEALLOCATE ALL; SET plan_cache_mode")
+    assert "PREPARE nr_" in after[0]["sql"]
 
 
 @postgres_only
@@ -97,3 +98,20 @@ def test_click_increment_is_one_prepared_statement():
         assert clicks.article_click_increment(article_id=article.pk) == 2
     assert len(queries) == 1
     assert "EXECUTE nr_" in queries[0]["sql"] and "PREPARE" not in queries[0]["sql"]
+
+
+@postgres_only
+def test_prepared_statements_use_one_generic_plan():
+    """Planned once, not again on every run (PostgreSQL's choice was to replan some)."""
+    article = ArticleFactory()
+    connection._newsroom_prepared = None
+    for _ in range(8):
+        fetch(article.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["%PREPARE nr_%"],
+        )
+        plans = cursor.fetchall()
+    assert plans and all(custom == 0 for _generic, custom in plans)

@@ -17,8 +17,7 @@ def minutes(duration):
     return max(1, -(-int(duration.total_seconds()) // 60))
 
 
-@register.simple_tag
-def article_row(article, now=None):
+def article_row(article, *, now, zone, badge):
     """
     One row of an article list: thumbnail, 置顶 badge, title, date.
 
@@ -28,7 +27,7 @@ def article_row(article, now=None):
     # Plain string building: the URL and dates are made here and only the
     # title comes from users, so it alone needs escaping.
     url = article.get_absolute_url()
-    local = timezone.localtime(article.publish_at)
+    local = article.publish_at.astimezone(zone)
     thumb = ""
     if article.cover_id and article.cover:
         image = rendition_img(article.cover, "thumb", sizes_attr="96px", alt="")
@@ -36,12 +35,10 @@ def article_row(article, now=None):
             f'<a class="article-row__thumb" href="{url}" tabindex="-1" aria-hidden="true">'
             f"{image}</a>"
         )
-    badge = ""
-    if article.is_pinned_now(at=now):
-        badge = f'<span class="badge">{escape(gettext("Pinned"))}</span> '
-    return mark_safe(
+    return (
         f'<li class="article-row{" article-row--with-thumb" if thumb else ""}">{thumb}'
-        f'<a class="article-row__title" href="{url}">{badge}{escape(article.title)}</a>'
+        f'<a class="article-row__title" href="{url}">'
+        f"{badge if article.is_pinned_now(at=now) else ''}{escape(article.title)}</a>"
         f'<time class="article-row__date" datetime="{local.isoformat()}">'
         f"{local:%Y-%m-%d}</time></li>"
     )
@@ -49,6 +46,9 @@ def article_row(article, now=None):
 
 @register.simple_tag
 def article_rows(articles):
-    """Every row of a list, sharing one notion of "now" for the pins."""
+    """Every row of a list, sharing one notion of "now" for the pins, the time
+    zone and the 置顶 badge."""
     now = timezone.now()
-    return mark_safe("\n".join(article_row(article, now) for article in articles))
+    zone = timezone.get_current_timezone()
+    badge = f'<span class="badge">{escape(gettext("Pinned"))}</span> '
+    return mark_safe("\n".join(article_row(a, now=now, zone=zone, badge=badge) for a in articles))
