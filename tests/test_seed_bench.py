@@ -1,0 +1,36 @@
+"""The benchmark's bulk seeding (newsroom/management/commands/seed_bench.py)."""
+
+import pytest
+from django.core.management import call_command
+
+from newsroom.management.commands import seed_bench
+from newsroom.models import Article
+from newsroom.services import search
+
+# The writer threads use connections of their own, which see only committed rows.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_seeds_published_searchable_articles_on_several_connections(monkeypatch):
+    monkeypatch.setattr(seed_bench, "BATCH", 7)  # several batches for two writers
+    call_command("seed_bench", articles=40, verbosity=0)
+    articles = Article.objects.published()
+    assert articles.count() == 40
+    assert len({a.title for a in articles}) == 40
+    found = search.search_articles(articles, "第17期")
+    assert [a.title for a in found] == [a.title for a in articles if "第17期" in a.title]
+    # The main column holds most of them, for deep list pages.
+    assert (
+        articles.filter(category__slug="news", category__department__slug="bench-info").count() > 20
+    )
+
+
+def test_a_failed_batch_stops_the_seeding(monkeypatch):
+    monkeypatch.setattr(seed_bench, "BATCH", 5)
+
+    def fail(self, objs, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(type(Article.objects), "bulk_create", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        seed_bench.seed_bench(count=30)
