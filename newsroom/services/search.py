@@ -9,7 +9,8 @@ tokens (its CJK bigrams, or the character itself for a one-character query).
 So 教学 finds 新学期教学工作会议, 学 finds it too, and ２０２４ matches 2024.
 
 On PostgreSQL the tokens become a stored tsvector as they are
-(``array_to_tsvector``, no parser) with a GIN index (migrations 0007, 0009), so a
+(``array_to_tsvector``, no parser) with a GIN index (migrations 0007, 0009), and
+the title's tokens one more (0012), so a
 search never scans the table; on SQLite a LIKE scan over
 the same tokens stands in. Results rank title matches first, then newer.
 """
@@ -88,10 +89,7 @@ def _conditions(queryset, tokens):
 
         # Unqualified on purpose: the same condition is used inside subqueries,
         # where Django gives the table another alias; no joined table has these.
-        return (
-            match("search_vector"),
-            match("array_to_tsvector(string_to_array(search_title, ' '))"),
-        )
+        return match("search_vector"), match("search_title_vector")
     anywhere, in_title = Q(), Q()
     for token in tokens:
         anywhere &= _has_token("search_document", token)
