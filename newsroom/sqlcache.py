@@ -51,6 +51,12 @@ class Stand:
         self.values[name] = value
         return value
 
+    def text(self, name):
+        self.count += 1
+        value = f"zqzstand{self.count}zqz"
+        self.values[name] = value
+        return value
+
     def number(self, name):
         self.count += 1
         value = -(10**12) - self.count * 7919
@@ -63,7 +69,7 @@ def bound(key, build, **values):
     (sql, params) of ``build(stand)`` with ``values`` in place of the stand-ins.
 
     ``build`` receives a ``Stand`` and must create every varying value through
-    ``stand.moment(name)`` or ``stand.number(name)``; ``values`` gives each
+    ``stand.moment(name)``, ``stand.number(name)`` or ``stand.text(name)``; ``values`` gives each
     name its real value for this call. A number outside 64 bits raises
     ``OutOfRange``: no row can match it.
     """
@@ -81,6 +87,8 @@ def bound(key, build, **values):
             if values[name] not in BIGINT:
                 raise OutOfRange(name)
             params.append(values[name])
+        elif kind == "text":
+            params.append(values[name])
         else:
             params.append(constant)
     return sql, params
@@ -95,6 +103,8 @@ def _compile(build):
     for name, value in stand.values.items():
         if isinstance(value, datetime):
             by_value[adapt(value)] = ("moment", name)
+        elif isinstance(value, str):
+            by_value[value] = ("text", name)
         else:
             by_value[value] = ("number", name)
     slots = []
@@ -196,6 +206,11 @@ def _run(key, sql, params, work, prefix=""):
 def rows(model, key, build, **values):
     """The model instances of ``build``'s query (see ``bound``), as a list."""
     sql, params = bound(key, build, **values)
+    return _run(key, sql, params, lambda sql, params: list(model.objects.raw(sql, params)))
+
+
+def raw_rows(model, key, sql, params):
+    """The model instances of ``sql`` (fixed text, varying ``params``), as a list."""
     return _run(key, sql, params, lambda sql, params: list(model.objects.raw(sql, params)))
 
 

@@ -14,6 +14,8 @@ one catalog in ``locale/`` serves both engines and ``makemessages`` finds
 helpers below.
 """
 
+from datetime import datetime
+
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.templatetags.static import static
 from django.urls import reverse
@@ -34,12 +36,24 @@ class PublicTemplateLoader(FileSystemLoader):
         return super().get_source(environment, template)
 
 
+# The formats the templates use, done by the datetime itself: Django's
+# formatter interprets the format string anew for each of a list's dates.
+_FAST_FORMATS = {
+    "c": datetime.isoformat,
+    "Y-m-d": lambda value: value.strftime("%Y-%m-%d"),
+    "Y-m-d H:i:s": lambda value: value.strftime("%Y-%m-%d %H:%M:%S"),
+}
+
+
 def date(value, format_string="Y-m-d"):
     """Django's ``date`` filter: the value in the site's time zone, Django's format codes."""
     if not value:
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
+    fast = _FAST_FORMATS.get(format_string)
+    if fast is not None and isinstance(value, datetime):
+        return fast(value)
     return dateformat.format(value, format_string)
 
 

@@ -20,7 +20,7 @@ EXPECTED = {
     "column": 2,  # pinned, one page (the column from the cached map)
     "column_deep": 2,
     "article": 2,  # article with column/department/cover, neighbours (no attachments)
-    "search": 2,  # rank the newest matches, then the page's rows
+    "search": 1,  # the newest matches ranked, joined to the page's rows
     "feed": 2,  # department, items
     "sitemap": 2,  # count (the sitemap paginator needs it), page
 }

@@ -22,7 +22,11 @@ import unicodedata
 from django.db import connection
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from newsroom import sqlcache
+from newsroom.models import Article, Category
 
 # The index the PostgreSQL query below is answered from (migration 0009: a stored
 # tsvector column, search_vector, generated from search_document).
@@ -77,12 +81,17 @@ def query_tokens(query: str) -> list[str]:
     return list(dict.fromkeys(tokens))[:MAX_TOKENS]
 
 
-def _conditions(queryset, tokens):
-    """(matches anywhere, matches in the title) for a token list, per database."""
+def tsquery_text(tokens):
+    # The tokens are the lexemes, used as they are (no text search parser):
+    # they hold only letters and digits, so quoting them is enough.
+    return " & ".join(f"'{token}'" for token in tokens)
+
+
+def _conditions(queryset, tokens, *, tsquery=None):
+    """(matches anywhere, matches in the title) for a token list, per database;
+    on PostgreSQL ``tsquery`` may stand in for the tokens' query text."""
     if connection.vendor == "postgresql":
-        # The tokens are the lexemes, used as they are (no text search parser):
-        # they hold only letters and digits, so quoting them is enough.
-        tsquery = " & ".join(f"'{token}'" for token in tokens)
+        tsquery = tsquery_text(tokens) if tsquery is None else tsquery
 
         def match(expression):
             return Q(RawSQL(f"{expression} @@ %s::tsquery", [tsquery], output_field=BooleanField()))
@@ -126,48 +135,74 @@ def search_articles(queryset, query: str):
     )
 
 
-def _ranked_ids(queryset, query: str, *, start: int, count: int) -> list[int]:
-    """
-    The ids of ``search_articles``' ranking from ``start``, at most ``count``.
-
-    One pass over the index's matches: the newest ``CANDIDATES`` are taken
-    with their title match worked out on the way, then ranked, without
-    joining the article table again for every candidate.
-    """
-    tokens = query_tokens(query)
-    if not tokens:
-        return []
-    anywhere, in_title = _conditions(queryset, tokens)
-    candidates = (
-        queryset.filter(anywhere)
+def _candidates(published, tokens, *, tsquery=None):
+    """The newest ``CANDIDATES`` matches with whether the title matches."""
+    anywhere, in_title = _conditions(published, tokens, tsquery=tsquery)
+    return (
+        published.filter(anywhere)
         .annotate(title_match=_title_match(in_title))
         .newest_first()
         .values("pk", "publish_at", "title_match")[:CANDIDATES]
     )
-    sql, params = candidates.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT pk FROM ({sql}) candidates "
-            "ORDER BY title_match DESC, publish_at DESC, pk DESC LIMIT %s OFFSET %s",
-            [*params, count, start],
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
-def search_page(queryset, query: str, *, start: int, size: int):
+def _candidates_sql(tokens, department, now):
+    """(sql, params) of ``_candidates`` over the published articles (of a department)."""
+
+    def published(at, department_id):
+        articles = Article.objects.published(at=at)
+        if department_id is not None:
+            articles = articles.filter(category__department_id=department_id)
+        return articles
+
+    department_id = department.pk if department is not None else None
+    if connection.vendor != "postgresql":
+        # SQLite's conditions are one LIKE group per token: compiled per query.
+        return _candidates(published(now, department_id), tokens).query.sql_with_params()
+
+    # On PostgreSQL the tokens are one parameter: compiled once per scope
+    # (newsroom/sqlcache.py).
+    def build(stand):
+        scope = stand.number("department") if department_id is not None else None
+        articles = published(stand.moment("now"), scope)
+        return _candidates(articles, tokens, tsquery=stand.text("tsquery"))
+
+    values = {"now": now, "tsquery": tsquery_text(tokens)}
+    if department_id is not None:
+        values["department"] = department_id
+    return sqlcache.bound(("search", department_id is not None), build, **values)
+
+
+def search_page(query: str, *, department=None, start: int, size: int):
     """
     One page of results in ``search_articles``' ranking: ([articles], has_next).
 
-    The ranking is computed over narrow columns; only the page's rows then bring
-    their bodies. (Ranking title and body matches as two date-ordered walks was
-    tried: fast for common words, but PostgreSQL then walked the whole table for
-    rare ones.)
+    One query: the newest ``CANDIDATES`` matches are taken with their title
+    match worked out on the way (the index answers the match, a stored title
+    vector the title), ranked, and only the page's rows bring their bodies.
+    Each article comes with its column and department (from the site map).
+    (Ranking title and body matches as two date-ordered walks was tried: fast
+    for common words, but PostgreSQL then walked the whole table for rare ones.)
     """
-    ids = _ranked_ids(queryset, query, start=start, count=size + 1)
-    if not ids:
+    tokens = query_tokens(query)
+    if not tokens:
         return [], False
-    by_id = {row.pk: row for row in queryset.filter(pk__in=ids)}
-    rows = [by_id[pk] for pk in ids if pk in by_id]
+    sql, params = _candidates_sql(tokens, department, timezone.now())
+    table = Article._meta.db_table
+    rows = sqlcache.raw_rows(
+        Article,
+        ("search-page", department is not None),
+        f"SELECT {table}.id, {table}.category_id, {table}.title, {table}.body, "
+        f"{table}.publish_at FROM ({sql}) candidates "
+        f"JOIN {table} ON {table}.id = candidates.pk "
+        "ORDER BY candidates.title_match DESC, candidates.publish_at DESC, candidates.pk DESC "
+        "LIMIT %s OFFSET %s",
+        [*params, size + 1, start],
+    )
+    for row in rows:
+        row.category = Category.objects.cached(row.category_id) or Category.objects.select_related(
+            "department"
+        ).get(pk=row.category_id)
     return rows[:size], len(rows) > size
 
 

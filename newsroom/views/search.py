@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
-from newsroom.models import Article, Department
+from newsroom.models import Department
 from newsroom.pagination import KeysetPage, parse_page_number
 from newsroom.services import search
 from newsroom.services.pagecache import cached_page
@@ -30,7 +30,7 @@ class ArticleSearchView(DepartmentNavigationMixin, ListView):
         if slug:
             if not SLUG.fullmatch(slug):
                 raise Http404("No such department.")
-            self.department = Department.objects.filter(slug=slug).first()
+            self.department = Department.objects.cached(slug)
             if self.department is None:
                 raise Http404("No such department.")
         return super().get(request, *args, **kwargs)
@@ -38,24 +38,10 @@ class ArticleSearchView(DepartmentNavigationMixin, ListView):
     def get_queryset(self):
         number = min(parse_page_number(self.request.GET.get("page")), MAX_SEARCH_PAGES)
         per_page = settings.NEWSROOM_PAGE_SIZE
-        articles = (
-            Article.objects.published()
-            .select_related("category__department")
-            .only(
-                "id",
-                "title",
-                "body",
-                "publish_at",
-                "category__name",
-                "category__slug",
-                "category__department__name",
-                "category__department__slug",
-            )
-        )
-        if self.department is not None:
-            articles = articles.filter(category__department=self.department)
         start = (number - 1) * per_page
-        rows, has_next = search.search_page(articles, self.query, start=start, size=per_page)
+        rows, has_next = search.search_page(
+            self.query, department=self.department, start=start, size=per_page
+        )
         if not rows and number > 1:
             raise Http404("No such page.")
         self.page = KeysetPage(

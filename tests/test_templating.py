@@ -1,0 +1,40 @@
+"""The Jinja2 environment of the public pages (newsroom/templating.py)."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.template import engines
+from django.utils import dateformat, timezone, translation
+
+from newsroom import templating
+
+
+@pytest.mark.parametrize("format_string", ["c", "Y-m-d", "Y-m-d H:i:s", "Y年n月j日"])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2023, 5, 13, 6, 54, 29, tzinfo=UTC),
+        datetime(2024, 12, 31, 16, 0, 0, 123456, tzinfo=UTC),  # past midnight in Shanghai
+    ],
+)
+def test_date_filter_matches_djangos(format_string, moment):
+    expected = dateformat.format(timezone.localtime(moment), format_string)
+    assert templating.date(moment, format_string) == expected
+
+
+def test_public_templates_are_jinja2_and_admin_ones_django():
+    jinja = engines["jinja2"]
+    assert jinja.get_template("newsroom/article_detail.html")
+    with pytest.raises(Exception, match="admin/base_site.html"):
+        jinja.get_template("admin/base_site.html")
+    assert engines["django"].get_template("admin/base_site.html")
+
+
+def test_translations_and_escaping():
+    template = engines["jinja2"].from_string(
+        '{{ _("Search") }} {{ _("Nothing found for “%(query)s”.")|format(query=q) }}'
+    )
+    with translation.override("zh-hans"):
+        html = template.render({"q": "<b>教学</b>"})
+    assert html.startswith("搜索 ")
+    assert "&lt;b&gt;教学&lt;/b&gt;" in html and "<b>" not in html
