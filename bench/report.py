@@ -20,6 +20,7 @@ LABELS = {
     "search_rare": "search, rare word (1 article)",
     "not_found": "404 page",
     "click": "click endpoint",
+    "click_redis": "click endpoint, Redis buffer (`NEWSROOM_CLICK_BUFFER=redis`)",
 }
 TARGETS = {
     "article": 15,
@@ -27,6 +28,7 @@ TARGETS = {
     "department": 8,
     "search": 5,
     "click": 40,
+    "click_redis": 40,
 }
 CACHED_TARGETS = {"article": 70, "column_page_1": 70, "column_page_400": 70}
 
@@ -53,7 +55,7 @@ def report(path):
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in data["uncached"].items():
-        rps = result.get("accepted_per_second") if name == "click" else None
+        rps = result.get("accepted_per_second") if name.startswith("click") else None
         rps = rps or result["requests_per_second"]
         target = TARGETS.get(name)
         lines.append(
@@ -71,6 +73,18 @@ def report(path):
         f"in PostgreSQL: difference sent − stored = {click['lost']}, answered − stored = "
         f"{click['clicks_counted'] - click['stored']}.",
         "",
+    ]
+    redis = data["uncached"].get("click_redis")
+    if redis:
+        lines += [
+            f"Click endpoint with the Redis buffer, 64 clients for 20 s: "
+            f"{redis['clicks_sent']:,} counting requests sent, {redis['clicks_counted']:,} "
+            f'answered "counted", {redis["stored"]:,} in PostgreSQL after `flush_clicks`: '
+            f"difference sent − stored = {redis['lost']}, answered − stored = "
+            f"{redis['clicks_counted'] - redis['stored']}.",
+            "",
+        ]
+    lines += [
         "Page cache on (hits):",
         "",
         "| scenario | req/s | share of ceiling | target | p50 ms | p99 ms |",

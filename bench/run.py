@@ -105,6 +105,13 @@ def pin_postgres():
         subprocess.run(["taskset", "-a", "-cp", SERVER_CPU, pid], capture_output=True)
 
 
+def pin_redis():
+    """Put Redis on the server's CPU, where the web workers and PostgreSQL run."""
+    pids = subprocess.run(["pgrep", "-x", "redis-server"], capture_output=True, text=True).stdout
+    for pid in pids.split():
+        subprocess.run(["taskset", "-a", "-cp", SERVER_CPU, pid], capture_output=True)
+
+
 class Gunicorn:
     def __init__(self, **extra_env):
         self.extra_env = extra_env
@@ -277,7 +284,7 @@ def page_facts(base, path, *, expect=200):
         return {"status": error.code, "bytes": len(error.read())}
 
 
-def queries_per_request(paths):
+def queries_per_request(paths, **extra_env):
     """Count the SQL queries of each scenario's request, in-process, on the same data."""
     code = f"""
 import json, os, django
@@ -306,6 +313,7 @@ print(json.dumps(result))
             NEWSROOM_PAGE_CACHE="0",
             NEWSROOM_CLICK_WINDOW_SECONDS="0",
             DJANGO_ALLOWED_HOSTS="testserver",
+            **extra_env,
         ),
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
@@ -414,6 +422,33 @@ def run(args):
             "requests": sum(r["requests"] for r in results["uncached"].values()),
             "worker_rss_mb": [round(kb / 1024, 1) for kb in rss],
         }
+
+    # The high-traffic click mode: views counted in Redis, flushed to PostgreSQL
+    # by flush_clicks. Redis runs on the server's CPU like PostgreSQL.
+    log("click endpoint, Redis buffer")
+    redis_mode = {"REDIS_URL": REDIS_URL, "NEWSROOM_CLICK_BUFFER": "redis"}
+    pin_redis()
+    subprocess.run(["redis-cli", "-u", REDIS_URL, "FLUSHDB"], check=True, capture_output=True)
+    with Gunicorn(NEWSROOM_PAGE_CACHE="0", **redis_mode):
+        before = int(psql("SELECT COALESCE(SUM(click_count), 0) FROM newsroom_article", DB_URL))
+        clicks = wrk(
+            base + f"/click/{ids[0]}/",
+            duration=click_seconds + 3,
+            connections=64,
+            script="click.lua",
+            script_args=[OUT / "clicks.txt", click_seconds],
+        )
+        time.sleep(1)
+    manage("flush_clicks", **redis_mode)
+    after = int(psql("SELECT COALESCE(SUM(click_count), 0) FROM newsroom_article", DB_URL))
+    clicks["stored"] = after - before
+    clicks["lost"] = clicks["clicks_sent"] - clicks["stored"]
+    clicks["accepted_per_second"] = round(clicks["clicks_counted"] / click_seconds, 1)
+    results["uncached"]["click_redis"] = clicks
+    results["queries"].update(
+        queries_per_request([("click_redis", "POST", f"/click/{ids[0]}/")], **redis_mode)
+    )
+    manage("flush_clicks", **redis_mode)
 
     with Gunicorn(NEWSROOM_PAGE_CACHE="1"):
         for name in ("ceiling", "article", "column_page_1", "column_page_400", "department"):

@@ -178,8 +178,11 @@ def article_click_count(*, article_id: int) -> int | None:
     except sqlcache.OutOfRange:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT click_count FROM {ARTICLE_TABLE} WHERE id IN ({visible_sql})", params
+        sqlcache.execute(
+            cursor,
+            "click-count",
+            f"SELECT click_count FROM {ARTICLE_TABLE} WHERE id IN ({visible_sql})",
+            params,
         )
         row = cursor.fetchone()
     return row[0] if row else None
