@@ -192,11 +192,13 @@ def search_page(query: str, *, department=None, start: int, size: int):
     rows = sqlcache.raw_rows(
         Article,
         ("search-page", department is not None),
+        # Ranked and cut to the page before the join: only the page's rows
+        # are read again, for their bodies.
         f"SELECT {table}.id, {table}.category_id, {table}.title, {table}.body, "
-        f"{table}.publish_at FROM ({sql}) candidates "
-        f"JOIN {table} ON {table}.id = candidates.pk "
-        "ORDER BY candidates.title_match DESC, candidates.publish_at DESC, candidates.pk DESC "
-        "LIMIT %s OFFSET %s",
+        f"{table}.publish_at FROM (SELECT * FROM ({sql}) candidates "
+        "ORDER BY title_match DESC, publish_at DESC, pk DESC LIMIT %s OFFSET %s) page "
+        f"JOIN {table} ON {table}.id = page.pk "
+        "ORDER BY page.title_match DESC, page.publish_at DESC, page.pk DESC",
         [*params, size + 1, start],
     )
     for row in rows:
