@@ -51,21 +51,32 @@ def report(path):
     lines += [
         "Uncached (page cache off):",
         "",
-        "| scenario | req/s | share of ceiling | target | p50 ms | p99 ms | queries | bytes |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| scenario | req/s | ceiling just before | share of ceiling | target | p50 ms | p99 ms "
+        "| queries | bytes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in data["uncached"].items():
         rps = result.get("accepted_per_second") if name.startswith("click") else None
         rps = rps or result["requests_per_second"]
+        near = result.get("ceiling_rps", ceiling if name == "ceiling" else None) or ceiling
         target = TARGETS.get(name)
         lines.append(
-            f"| {LABELS.get(name, name)} | {rps:,.0f} | {pct(rps, ceiling)} | "
+            f"| {LABELS.get(name, name)} | {rps:,.0f} | {near:,.0f} | {pct(rps, near)} | "
             f"{f'≥ {target}%' if target else ''} | {result['p50_ms']} | {result['p99_ms']} | "
             f"{data['queries'].get(name, '')} | {result.get('bytes', '')} |"
         )
-    page1 = data["uncached"]["column_page_1"]["requests_per_second"]
-    deep = data["uncached"]["column_page_400"]["requests_per_second"]
-    lines += ["", f"Deep list page / page 1: {deep / page1 * 100:.0f}% (target ≥ 90%).", ""]
+
+    def share(result):
+        return result["requests_per_second"] / (result.get("ceiling_rps") or ceiling)
+
+    page1 = share(data["uncached"]["column_page_1"])
+    deep = share(data["uncached"]["column_page_400"])
+    lines += [
+        "",
+        f"Deep list page / page 1 (shares of their ceilings): {deep / page1 * 100:.0f}% "
+        "(target ≥ 90%).",
+        "",
+    ]
     click = data["uncached"]["click"]
     lines += [
         f"Click endpoint, 64 clients for 20 s: {click['clicks_sent']:,} counting requests "
@@ -87,15 +98,16 @@ def report(path):
     lines += [
         "Page cache on (hits):",
         "",
-        "| scenario | req/s | share of ceiling | target | p50 ms | p99 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| scenario | req/s | ceiling just before | share of ceiling | target | p50 ms | p99 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     cached_ceiling = data["cached"]["ceiling"]["requests_per_second"]
     for name, result in data["cached"].items():
+        near = result.get("ceiling_rps") or cached_ceiling
         target = CACHED_TARGETS.get(name)
         lines.append(
-            f"| {LABELS.get(name, name)} | {result['requests_per_second']:,.0f} | "
-            f"{pct(result['requests_per_second'], cached_ceiling)} | "
+            f"| {LABELS.get(name, name)} | {result['requests_per_second']:,.0f} | {near:,.0f} | "
+            f"{pct(result['requests_per_second'], near)} | "
             f"{f'≥ {target}%' if target else ''} | {result['p50_ms']} | {result['p99_ms']} |"
         )
     errors = [

@@ -105,6 +105,21 @@ def pin_postgres():
         subprocess.run(["taskset", "-a", "-cp", SERVER_CPU, pid], capture_output=True)
 
 
+# The machine's speed drifts during a run (a shared host): each scenario is
+# compared with a ceiling measured just before it, not only with the first.
+CEILING_PROBE_SECONDS = 8
+
+
+def probe_ceiling(base, args):
+    probe = wrk(
+        base + "/bench/ceiling/", duration=CEILING_PROBE_SECONDS, connections=args.connections
+    )
+    return {
+        "ceiling_rps": probe["requests_per_second"],
+        "ceiling_requests": probe["requests"],
+    }
+
+
 def stored_clicks():
     return int(psql("SELECT COALESCE(SUM(click_count), 0) FROM newsroom_article", DB_URL))
 
@@ -415,6 +430,7 @@ def run(args):
         for name, _method, path, script in scenarios:
             log(f"uncached {name}")
             facts = page_facts(base, path)
+            probe = probe_ceiling(base, args) if name != "ceiling" else {}
             result = wrk(
                 base + path,
                 duration=args.duration,
@@ -422,15 +438,18 @@ def run(args):
                 script=script[0] if script else None,
                 script_args=script[1] if script else (),
             )
-            result.update(facts)
+            result.update(facts, **probe)
             results["uncached"][name] = result
         log("click endpoint")
         # As the click issue asks: 64 concurrent clients for 20 seconds.
         click_seconds = max(args.duration, 20)
-        results["uncached"]["click"] = measure_clicks(base, ids, click_seconds)
+        probe = probe_ceiling(base, args)
+        results["uncached"]["click"] = {**measure_clicks(base, ids, click_seconds), **probe}
         rss = [memory_kb(pid) for pid in server.worker_pids()]
         results["memory"] = {
-            "requests": sum(r["requests"] for r in results["uncached"].values()),
+            "requests": sum(
+                r["requests"] + r.get("ceiling_requests", 0) for r in results["uncached"].values()
+            ),
             "worker_rss_mb": [round(kb / 1024, 1) for kb in rss],
         }
 
@@ -441,9 +460,11 @@ def run(args):
     pin_redis()
     subprocess.run(["redis-cli", "-u", REDIS_URL, "FLUSHDB"], check=True, capture_output=True)
     with Gunicorn(NEWSROOM_PAGE_CACHE="0", **redis_mode):
-        results["uncached"]["click_redis"] = measure_clicks(
+        probe = probe_ceiling(base, args)
+        clicks = measure_clicks(
             base, ids, click_seconds, settle=lambda: manage("flush_clicks", **redis_mode)
         )
+        results["uncached"]["click_redis"] = {**clicks, **probe}
     results["queries"].update(
         queries_per_request([("click_redis", "POST", f"/click/{ids[0]}/")], **redis_mode)
     )
@@ -456,6 +477,7 @@ def run(args):
             log(f"cached {name}")
             for warm in (OUT / "articles.txt").read_text().split() if script else [path]:
                 page_facts(base, warm)
+            probe = probe_ceiling(base, args) if name != "ceiling" else {}
             results["cached"][name] = wrk(
                 base + path,
                 duration=args.duration,
@@ -463,6 +485,7 @@ def run(args):
                 script=script[0] if script else None,
                 script_args=script[1] if script else (),
             )
+            results["cached"][name].update(probe)
         with Nginx() as nginx:
             nginx_base = f"http://127.0.0.1:{NGINX_PORT}"
             copy = nginx.save_copy(f"/articles/{ids[0]}/", "article.html")
