@@ -2,8 +2,12 @@
 Turn bench/out/<N>.json files into the tables of bench/RESULTS.md.
 
     .venv/bin/python bench/report.py bench/out/10000.json bench/out/100000.json
+    .venv/bin/python bench/report.py --spread bench/out/runs/10000-*.json
 
 Prints Markdown; the figures in RESULTS.md were pasted from this output.
+``--spread`` summarises several runs of one size: the lowest, median and
+highest share of the ceiling of each scenario, and how many runs met its
+target (the machine's speed varies between and within runs).
 """
 
 import json
@@ -139,5 +143,62 @@ def report(path):
     return "\n".join(lines)
 
 
+def shares(data):
+    """{(group, scenario): share of the ceiling next to it, in percent}."""
+    found = {}
+    for group in ("uncached", "cached"):
+        ceiling = data[group]["ceiling"]["requests_per_second"]
+        for name, result in data[group].items():
+            if name == "ceiling":
+                continue
+            rps = result.get("accepted_per_second") if name.startswith("click") else None
+            rps = rps or result["requests_per_second"]
+            found[(group, name)] = rps / (result.get("ceiling_rps") or ceiling) * 100
+    static = data["nginx"]["static_copy"]["requests_per_second"]
+    found[("nginx", "article")] = data["nginx"]["article"]["requests_per_second"] / static * 100
+    page1, deep = found[("uncached", "column_page_1")], found[("uncached", "column_page_400")]
+    found[("uncached", "deep_over_page_1")] = deep / page1 * 100
+    return found
+
+
+def spread(paths):
+    runs = [json.load(open(path)) for path in paths]
+    targets = {
+        **{("uncached", name): value for name, value in TARGETS.items()},
+        **{("cached", name): value for name, value in CACHED_TARGETS.items()},
+        ("nginx", "article"): 50,
+        ("uncached", "deep_over_page_1"): 90,
+    }
+    labels = {("nginx", "article"): "article behind nginx, of a static copy"}
+    labels[("uncached", "deep_over_page_1")] = "page 400 of page 1"
+    table = [shares(run) for run in runs]
+    lines = [
+        f"{len(runs)} runs of {runs[0]['articles']:,} articles:",
+        "",
+        "| scenario | lowest | median | highest | target | runs meeting it |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for key in table[0]:
+        values = sorted(run[key] for run in table if key in run)
+        median = (
+            values[len(values) // 2]
+            if len(values) % 2
+            else sum(values[len(values) // 2 - 1 : len(values) // 2 + 1]) / 2
+        )
+        target = targets.get(key)
+        met = f"{sum(v >= target for v in values)} of {len(values)}" if target else ""
+        group, name = key
+        cached = ", cached" if group == "cached" else ""
+        label = labels.get(key) or f"{LABELS.get(name, name)}{cached}"
+        lines.append(
+            f"| {label} | {values[0]:.1f}% | {median:.1f}% | {values[-1]:.1f}% | "
+            f"{f'≥ {target}%' if target else ''} | {met} |"
+        )
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    print("\n".join(report(path) for path in sys.argv[1:]))
+    if sys.argv[1:2] == ["--spread"]:
+        print(spread(sys.argv[2:]))
+    else:
+        print("\n\n".join(report(path) for path in sys.argv[1:]))

@@ -91,6 +91,9 @@ def prepare_database(articles):
     manage("seed_bench", "--articles", str(articles))
     seconds = time.perf_counter() - started
     psql("VACUUM ANALYZE", DB_URL)
+    # Write the load's dirty pages now: a checkpoint during the first scenarios
+    # would take the server's CPU from them.
+    psql("CHECKPOINT", DB_URL)
     return {
         "articles": articles,
         "seconds": round(seconds, 2),
@@ -509,6 +512,10 @@ def run(args):
                 log(f"WARNING: {group} {name}: {result['non_2xx']} non-2xx responses")
     path = OUT / f"{args.articles}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    # Every run is kept too, for report.py --spread.
+    runs = OUT / "runs"
+    runs.mkdir(exist_ok=True)
+    (runs / f"{args.articles}-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(path.read_text())
     log(f"wrote {path}")
 
 
