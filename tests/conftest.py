@@ -1,4 +1,9 @@
+import os
+
 import pytest
+
+# A Redis database of its own, emptied before and after each test that uses it.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -77,3 +82,19 @@ def admin_client_user(client):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def redis_db():
+    """A client of the tests' Redis database, empty; the test is skipped without Redis."""
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not running (.ci/run starts it)")
+    client.flushdb()
+    client.url = TEST_REDIS_URL
+    yield client
+    client.flushdb()

@@ -85,3 +85,35 @@ def member(department, role, username=None, **extra):
     membership_grant(user=user, department=department, role=role)
     user.refresh_from_db()
     return user
+
+
+# The article form's attachments inline, empty.
+ATTACHMENT_FORMSET = {
+    "attachments-TOTAL_FORMS": "0",
+    "attachments-INITIAL_FORMS": "0",
+    "attachments-MIN_NUM_FORMS": "0",
+    "attachments-MAX_NUM_FORMS": "1000",
+}
+
+
+def article_change_data(article, **overrides):
+    """The admin change form's POST data for an article as it is, with ``overrides``."""
+    local = timezone.localtime(article.publish_at)
+    data = {
+        "category": article.category_id,
+        "title": article.title,
+        "summary": article.summary,
+        "body": article.body,
+        "author": article.author,
+        "source": article.source,
+        "photographer": "",
+        "responsible_editor": "",
+        "publish_at_0": local.strftime("%Y-%m-%d"),
+        "publish_at_1": local.strftime("%H:%M:%S"),
+        "pinned_until_0": "",
+        "pinned_until_1": "",
+        "base_version": article.version,
+        **ATTACHMENT_FORMSET,
+    }
+    data.update(overrides)
+    return data

@@ -4,17 +4,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.models import Article, Image
-from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory, image_bytes
+from tests.factories import (
+    ATTACHMENT_FORMSET,
+    ArticleFactory,
+    CategoryFactory,
+    SuperuserFactory,
+    image_bytes,
+)
 
 pytestmark = pytest.mark.django_db
-
-# The article form's attachments inline, empty.
-ATTACHMENT_FORMSET = {
-    "attachments-TOTAL_FORMS": "0",
-    "attachments-INITIAL_FORMS": "0",
-    "attachments-MIN_NUM_FORMS": "0",
-    "attachments-MAX_NUM_FORMS": "1000",
-}
 
 
 @pytest.fixture

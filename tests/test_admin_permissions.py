@@ -15,18 +15,12 @@ from tests.factories import (
     ImageFactory,
     StaffFactory,
     SuperuserFactory,
+    article_change_data,
     member,
 )
 
 pytestmark = pytest.mark.django_db
 
-# The article form's attachments inline, empty.
-ATTACHMENT_FORMSET = {
-    "attachments-TOTAL_FORMS": "0",
-    "attachments-INITIAL_FORMS": "0",
-    "attachments-MIN_NUM_FORMS": "0",
-    "attachments-MAX_NUM_FORMS": "1000",
-}
 S = Article.Status
 
 
@@ -57,26 +51,6 @@ def moderate(client, article, move, **extra):
     return client.post(
         reverse("admin:newsroom_article_moderate", args=[article.pk]), {"move": move, **extra}
     )
-
-
-def form_data(article, **overrides):
-    local = timezone.localtime(article.publish_at)
-    data = {
-        "category": article.category_id,
-        "title": article.title,
-        "summary": article.summary,
-        "body": article.body,
-        "author": article.author,
-        "source": article.source,
-        "photographer": "",
-        "responsible_editor": "",
-        "publish_at_0": local.strftime("%Y-%m-%d"),
-        "publish_at_1": local.strftime("%H:%M:%S"),
-        "base_version": article.version,
-    }
-    data.update(ATTACHMENT_FORMSET)
-    data.update(overrides)
-    return data
 
 
 # --- which moves each role may make, in which department ------------------------------
@@ -153,7 +127,9 @@ def test_changelist_change_form_and_history_are_scoped(site, role, where, visibl
 def test_editing_another_departments_article_by_post_is_refused(site, role):
     """A crafted POST to another department's article is a 403 and changes nothing."""
     article = ArticleFactory(category=site["other"], title="原标题")
-    response = login(site[role]).post(change_url(article), form_data(article, title="篡改"))
+    response = login(site[role]).post(
+        change_url(article), article_change_data(article, title="篡改")
+    )
     assert response.status_code == 403
     article.refresh_from_db()
     assert article.title == "原标题"
@@ -163,7 +139,9 @@ def test_editor_cannot_move_article_to_another_departments_column(site):
     """The column choice of an editor's form holds only their departments' columns."""
     article = ArticleFactory(category=site["own"], status=S.DRAFT)
     client = login(site["editor"])
-    response = client.post(change_url(article), form_data(article, category=site["other"].pk))
+    response = client.post(
+        change_url(article), article_change_data(article, category=site["other"].pk)
+    )
     assert response.status_code == 200
     assert "category" in response.context["adminform"].form.errors
     article.refresh_from_db()
@@ -174,7 +152,7 @@ def test_editor_cannot_move_article_to_another_departments_column(site):
 
 def test_editor_cannot_create_in_another_department(site):
     """Adding an article in another department's column is a form error; nothing is created."""
-    data = form_data(ArticleFactory.build(category=site["other"]))
+    data = article_change_data(ArticleFactory.build(category=site["other"]))
     data.pop("base_version")
     response = login(site["editor"]).post(reverse("admin:newsroom_article_add"), data)
     assert response.status_code == 200
@@ -187,7 +165,7 @@ def test_editor_cannot_publish_or_pin_by_crafted_post(site):
     article = ArticleFactory(category=site["own"], status=S.DRAFT)
     response = login(site["editor"]).post(
         change_url(article),
-        form_data(
+        article_change_data(
             article,
             status="published",
             is_pinned="on",
@@ -329,13 +307,13 @@ def test_edit_conflict_refuses_the_second_save_and_keeps_the_text(site):
     assert second.get(change_url(article)).status_code == 200
     assert (
         first.post(
-            change_url(article), form_data(article, title="编辑的版本", base_version=base)
+            change_url(article), article_change_data(article, title="编辑的版本", base_version=base)
         ).status_code
         == 302
     )
     response = second.post(
         change_url(article),
-        form_data(
+        article_change_data(
             article, title="审核员的版本", base_version=base, body="<p>审核员写的大段文字</p>"
         ),
     )
@@ -353,7 +331,7 @@ def test_revision_compare_and_restore_through_admin(site):
     client = login(site["editor"])
     for title in ("第二稿", "第三稿"):
         article.refresh_from_db()
-        client.post(change_url(article), form_data(article, title=title))
+        client.post(change_url(article), article_change_data(article, title=title))
     compare = client.get(
         reverse("admin:newsroom_article_revision_compare", args=[article.pk]), {"a": 1, "b": 2}
     )
@@ -376,7 +354,9 @@ def test_revision_compare_and_restore_through_admin(site):
 def test_editor_edit_of_published_article_waits_in_admin(site):
     """Saving a published article as an editor leaves the public page unchanged."""
     article = ArticleFactory(category=site["own"], title="已发布")
-    response = login(site["editor"]).post(change_url(article), form_data(article, title="新标题"))
+    response = login(site["editor"]).post(
+        change_url(article), article_change_data(article, title="新标题")
+    )
     assert response.status_code == 302
     assert Article.objects.published().get(pk=article.pk).title == "已发布"
     queue = login(site["reviewer"]).get(reverse("admin:newsroom_reviewitem_changelist"))
@@ -417,7 +397,7 @@ def test_preview_visibility(site, who, status_code):
 def test_preview_shows_the_pending_revision(site):
     """Previewing a published article with a waiting edit shows the edit."""
     article = ArticleFactory(category=site["own"], title="线上标题")
-    login(site["editor"]).post(change_url(article), form_data(article, title="待审标题"))
+    login(site["editor"]).post(change_url(article), article_change_data(article, title="待审标题"))
     preview = login(site["reviewer"]).get(reverse("newsroom:article-preview", args=[article.pk]))
     assert "待审标题" in preview.text
     public = Client().get(article.get_absolute_url())
@@ -430,7 +410,7 @@ def test_editor_cannot_change_attachments_of_a_live_article(site, media_root):
 
     article = ArticleFactory(category=site["own"], title="已发布")
     pdf = SimpleUploadedFile("通知.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    data = form_data(article, title="新标题")
+    data = article_change_data(article, title="新标题")
     data.update(
         {
             "attachments-TOTAL_FORMS": "1",
@@ -451,7 +431,9 @@ def test_live_article_moved_to_a_department_without_review_waits(site):
     mover = site["reviewer"]
     membership_grant(user=mover, department=site["other"].department, role="editor")
     article = ArticleFactory(category=site["own"], title="要移动的文章")
-    response = login(mover).post(change_url(article), form_data(article, category=site["other"].pk))
+    response = login(mover).post(
+        change_url(article), article_change_data(article, category=site["other"].pk)
+    )
     assert response.status_code == 302
     assert Article.objects.published().get(pk=article.pk).category == site["own"]
     # And the own department's reviewer cannot approve the move into B either.

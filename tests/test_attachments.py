@@ -25,6 +25,7 @@ from tests.factories import (
     ArticleFactory,
     CategoryFactory,
     SuperuserFactory,
+    article_change_data,
     image_bytes,
     member,
 )
@@ -557,34 +558,13 @@ wired = pytest.mark.skipif(
 )
 
 
-def change_form_data(article, **overrides):
-    local = timezone.localtime(article.publish_at)
-    data = {
-        "category": article.category_id,
-        "title": article.title,
-        "summary": article.summary,
-        "body": article.body,
-        "author": article.author,
-        "source": article.source,
-        "photographer": "",
-        "responsible_editor": "",
-        "publish_at_0": local.strftime("%Y-%m-%d"),
-        "publish_at_1": local.strftime("%H:%M:%S"),
-        "pinned_until_0": "",
-        "pinned_until_1": "",
-        "base_version": article.version,
-    }
-    data.update(overrides)
-    return data
-
-
 @wired
 def test_admin_change_form_uploads_an_attachment(admin_client_user):
     """A superuser attaches a file through the article change form."""
     article = ArticleFactory(status=Article.Status.DRAFT)
     url = reverse("admin:newsroom_article_change", args=[article.pk])
     assert 'name="attachments-TOTAL_FORMS"' in admin_client_user.get(url).text
-    data = change_form_data(article, **inline_data([upload("招生简章.pdf", pdf_bytes())]))
+    data = article_change_data(article, **inline_data([upload("招生简章.pdf", pdf_bytes())]))
     response = admin_client_user.post(url, data)
     assert response.status_code == 302, response.context and response.context["errors"]
     attachment = Attachment.objects.get(article=article)
@@ -599,7 +579,7 @@ def test_admin_change_form_shows_refused_attachment_as_error(admin_client_user, 
     """A refused file re-shows the form with the refusal; nothing is stored."""
     article = ArticleFactory(status=Article.Status.DRAFT)
     url = reverse("admin:newsroom_article_change", args=[article.pk])
-    data = change_form_data(article, **inline_data([upload("简章.pdf", b"<html>hi</html>")]))
+    data = article_change_data(article, **inline_data([upload("简章.pdf", b"<html>hi</html>")]))
     response = admin_client_user.post(url, data)
     assert response.status_code == 200
     message = gettext("Web pages, SVG images and scripts cannot be attached.")

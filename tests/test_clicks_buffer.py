@@ -1,7 +1,5 @@
 """The Redis high-traffic mode: buffered increments, flushing, interruptions."""
 
-import os
-
 import pytest
 from django.urls import reverse
 
@@ -10,24 +8,13 @@ from newsroom.services import clicks
 from tests.factories import ArticleFactory
 from tests.test_clicks import BROWSER_UA
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
 
 @pytest.fixture
-def redis_buffer(settings):
-    import redis
-
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip("Redis is not running (.ci/run starts it)")
-    client.flushdb()
-    settings.REDIS_URL = TEST_REDIS_URL
+def redis_buffer(settings, redis_db):
+    settings.REDIS_URL = redis_db.url
     settings.NEWSROOM_CLICK_BUFFER = "redis"
     clicks.redis_client.cache_clear()
-    yield client
-    client.flushdb()
+    yield redis_db
     clicks.redis_client.cache_clear()
 
 

@@ -22,7 +22,6 @@ from django.db import connection
 from newsroom.models import Article, DailyClickCount
 from tests.factories import ArticleFactory
 from tests.test_clicks import BROWSER_UA
-from tests.test_clicks_buffer import TEST_REDIS_URL
 
 pytestmark = [
     pytest.mark.postgres,
@@ -113,19 +112,12 @@ def post_view(port, article_id, n):
 
 @pytest.mark.parametrize("mode", ["database", "redis"])
 @pytest.mark.django_db(transaction=True)
-def test_two_processes_count_exactly(mode, tmp_path):
+def test_two_processes_count_exactly(mode, tmp_path, request):
     """200 concurrent views split over two server processes are all stored."""
     extra = {}
     if mode == "redis":
-        import redis
-
-        client = redis.Redis.from_url(TEST_REDIS_URL)
-        try:
-            client.ping()
-        except redis.RedisError:
-            pytest.skip("Redis is not running")
-        client.flushdb()
-        extra = {"REDIS_URL": TEST_REDIS_URL, "NEWSROOM_CLICK_BUFFER": "redis"}
+        redis_db = request.getfixturevalue("redis_db")
+        extra = {"REDIS_URL": redis_db.url, "NEWSROOM_CLICK_BUFFER": "redis"}
     article = ArticleFactory()
     ports = [free_port(), free_port()]
     servers = [start_server(port, extra, tmp_path) for port in ports]
@@ -152,18 +144,10 @@ def test_two_processes_count_exactly(mode, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_change_through_one_server_shows_on_the_other_at_once(tmp_path, settings):
+def test_a_change_through_one_server_shows_on_the_other_at_once(tmp_path, settings, redis_db):
     """A cached page on server B is replaced as soon as server A's request changes content."""
-    import redis
-
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip("Redis is not running")
-    client.flushdb()
     # DEBUG on only so that pages render without collectstatic's manifest.
-    extra = {"REDIS_URL": TEST_REDIS_URL, "NEWSROOM_PAGE_CACHE": "1", "DJANGO_DEBUG": "1"}
+    extra = {"REDIS_URL": redis_db.url, "NEWSROOM_PAGE_CACHE": "1", "DJANGO_DEBUG": "1"}
     article = ArticleFactory(title="第一版标题")
     ports = [free_port(), free_port()]
     servers = [start_server(port, extra, tmp_path) for port in ports]
@@ -196,4 +180,3 @@ def test_a_change_through_one_server_shows_on_the_other_at_once(tmp_path, settin
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
-        client.flushdb()
