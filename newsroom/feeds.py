@@ -1,7 +1,7 @@
 """RSS and Atom feeds of a department and of a column (django.contrib.syndication)."""
 
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,10 @@ FEED_ITEMS = 20
 
 class DepartmentFeed(Feed):
     def get_object(self, request, department_slug):
-        return get_object_or_404(Department, slug=department_slug)
+        department = Department.objects.cached(department_slug)
+        if department is None:
+            raise Http404("No such department.")
+        return department
 
     def title(self, department):
         return department.name
@@ -59,11 +62,10 @@ class DepartmentAtomFeed(DepartmentFeed):
 
 class CategoryFeed(DepartmentFeed):
     def get_object(self, request, department_slug, slug):
-        return get_object_or_404(
-            Category.objects.select_related("department"),
-            department__slug=department_slug,
-            slug=slug,
-        )
+        column = Category.objects.cached(department_slug=department_slug, slug=slug)
+        if column is None:
+            raise Http404("No such column.")
+        return column
 
     def title(self, column):
         return f"{column.name} - {column.department.name}"
