@@ -87,28 +87,11 @@ def newer_than(cursor: Cursor) -> Q:
     )
 
 
-class QuerySetRows:
-    """The unpinned rows of a column from a queryset ordered newest first."""
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def newest(self, offset, limit):
-        return list(self.queryset[offset : offset + limit])
-
-    def older(self, cursor, limit):
-        return list(self.queryset.filter(older_than(cursor))[:limit])
-
-    def newer(self, cursor, limit):
-        """The ``limit`` rows just above the cursor, nearest first."""
-        return list(self.queryset.filter(newer_than(cursor)).order_by("publish_at", "pk")[:limit])
-
-
 def paginate_column(*, pinned, rest, per_page, number, after=None, before=None):
     """
     One page of ``pinned`` (a short list, already fetched) followed by the
-    unpinned rows, which ``rest`` fetches (a ``ColumnRows``, or any object
-    with its three methods).
+    unpinned rows, which ``rest`` fetches (``newsroom.views.public.ColumnRows``):
+    ``newest(offset, limit)``, ``older(cursor, limit)`` and ``newer(cursor, limit)``.
 
     ``after`` continues below a row, ``before`` goes back above one; with
     neither, page ``number`` is found by offset. Runs one query on ``rest``.

@@ -167,11 +167,19 @@ def uses_prepared_statements():
     return connection.vendor == "postgresql" and settings.NEWSROOM_PREPARED_STATEMENTS
 
 
+# Statement names by (key, SQL text): the texts are few and fixed, and hashing
+# a few kilobytes of SQL on every run would be work repeated per request.
+_names = {}
+
+
 def _statement(key, sql, params):
     """(sql, params) that run ``sql`` as this connection's prepared statement."""
     connection.ensure_connection()
     state = _prepared_state()
-    name = "nr_" + hashlib.sha1(f"{key}|{sql}".encode(), usedforsecurity=False).hexdigest()[:20]
+    name = _names.get((key, sql))
+    if name is None:
+        digest = hashlib.sha1(f"{key}|{sql}".encode(), usedforsecurity=False).hexdigest()
+        name = _names[(key, sql)] = f"nr_{digest[:20]}"
     arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""
     run = f"EXECUTE {name}{arguments}"
     if name in state.names:
@@ -206,7 +214,7 @@ def _run(key, sql, params, work, prefix=""):
 def rows(model, key, build, **values):
     """The model instances of ``build``'s query (see ``bound``), as a list."""
     sql, params = bound(key, build, **values)
-    return _run(key, sql, params, lambda sql, params: list(model.objects.raw(sql, params)))
+    return raw_rows(model, key, sql, params)
 
 
 def raw_rows(model, key, sql, params):

@@ -89,9 +89,16 @@ class Department(ChangesPublicPages):
 
 class CategoryQuerySet(ChangesPublicPagesQuerySet):
     def cached(self, pk=None, *, department_slug=None, slug=None):
-        """One column with its department, by id or by slugs."""
-        key = pk if pk is not None else (department_slug, slug)
-        return site_map().get(key)
+        """One column with its department, by id or by slugs, or None.
+
+        By id, a column missing from the map is read from the database: an
+        article can name a column created after this request read the map."""
+        if pk is None:
+            return site_map().get((department_slug, slug))
+        column = site_map().get(pk)
+        if column is None:
+            column = self.select_related("department").filter(pk=pk).first()
+        return column
 
     def navigation(self, department):
         """A department's columns in menu order."""

@@ -182,8 +182,13 @@ class ColumnRows:
         self.now = now
 
     @staticmethod
-    def published(now, column):
-        return Article.objects.published(at=now).filter(category_id=column)
+    def _published(stand):
+        now = stand.moment("now")
+        return now, Article.objects.published(at=now).filter(category_id=stand.number("column"))
+
+    def _unpinned(self, stand):
+        now, in_column = self._published(stand)
+        return in_column.not_pinned(at=now).for_listing_raw()
 
     def _rows(self, key, build, **values):
         found = sqlcache.rows(Article, key, build, now=self.now, column=self.category.pk, **values)
@@ -191,33 +196,26 @@ class ColumnRows:
 
     def pinned(self, limit):
         def build(stand):
-            now = stand.moment("now")
-            in_column = self.published(now, stand.number("column"))
+            now, in_column = self._published(stand)
             return in_column.pinned(at=now).for_listing_raw().newest_first()[:limit]
 
         return self._rows(("column-pinned", limit), build)
-
-    def unpinned(self, stand):
-        now = stand.moment("now")
-        in_column = self.published(now, stand.number("column"))
-        return in_column.not_pinned(at=now).for_listing_raw()
 
     def newest(self, offset, limit):
         if offset:
             # Only a page number typed into the address gets here (the links
             # carry cursors); compiling each offset once would keep them all.
-            now = self.now
-            in_column = self.published(now, self.category.pk).not_pinned(at=now)
-            rows = in_column.for_listing_raw().newest_first()[offset : offset + limit]
-            return attach_covers(list(rows))
+            in_column = Article.objects.published(at=self.now).filter(category=self.category)
+            rows = in_column.not_pinned(at=self.now).for_listing_raw().newest_first()
+            return attach_covers(list(rows[offset : offset + limit]))
         return self._rows(
-            ("column-newest", limit), lambda stand: self.unpinned(stand).newest_first()[:limit]
+            ("column-newest", limit), lambda stand: self._unpinned(stand).newest_first()[:limit]
         )
 
     def older(self, cursor, limit):
         def build(stand):
             below = older_than(Cursor(stand.moment("at"), stand.number("pk")))
-            return self.unpinned(stand).filter(below).newest_first()[:limit]
+            return self._unpinned(stand).filter(below).newest_first()[:limit]
 
         return self._rows(("column-older", limit), build, at=cursor.publish_at, pk=cursor.pk)
 
@@ -226,7 +224,7 @@ class ColumnRows:
 
         def build(stand):
             above = newer_than(Cursor(stand.moment("at"), stand.number("pk")))
-            return self.unpinned(stand).filter(above).order_by("publish_at", "pk")[:limit]
+            return self._unpinned(stand).filter(above).order_by("publish_at", "pk")[:limit]
 
         return self._rows(("column-newer", limit), build, at=cursor.publish_at, pk=cursor.pk)
 
@@ -321,10 +319,7 @@ def article_for_page(pk):
     if not found:
         return None
     (article,) = attach_covers(found)
-    category = Category.objects.cached(article.category_id)
-    if category is None:  # a column created a moment ago: not in the map yet
-        category = Category.objects.select_related("department").get(pk=article.category_id)
-    article.category = category
+    article.category = Category.objects.cached(article.category_id)
     return article
 
 
