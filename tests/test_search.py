@@ -232,12 +232,11 @@ def test_pages_follow_one_ranking_across_the_title_boundary(client):
             body="<p>今年招生工作顺利。</p>",
             publish_at=now - timedelta(minutes=30 + i * 60),
         )
-    expected = [a.title for a in search.search_articles(Article.objects.published(), "招生")]
+    expected = [f"招生简章{i}" for i in range(25)] + [f"学院新闻{i}" for i in range(30)]
     pages = []
     for number in (1, 2, 3):
         pages += found(client, "招生", page=str(number))
     assert pages == expected
-    assert expected[:25] == [f"招生简章{i}" for i in range(25)]
     assert client.get(URL, {"q": "招生", "page": "4"}).status_code == 404
 
 
@@ -265,7 +264,10 @@ def test_postgresql_search_uses_the_gin_index():
         # A table this small is cheaper to scan; forbid scans to see the index is usable.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-    plan = search.search_articles(Article.objects.published(), "教学").explain()
+    sql, params = search._candidates_sql(search.query_tokens("教学"), None, timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on article_search_idx" in plan
 
 

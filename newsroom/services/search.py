@@ -120,21 +120,6 @@ def _title_match(in_title):
     return Case(When(in_title, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def search_articles(queryset, query: str):
-    """``queryset`` (the published articles) filtered by a query and ranked: of the
-    newest ``CANDIDATES`` matches, title matches first, then newer."""
-    tokens = query_tokens(query)
-    if not tokens:
-        return queryset.none()
-    anywhere, in_title = _conditions(queryset, tokens)
-    newest = queryset.filter(anywhere).newest_first().values("pk")[:CANDIDATES]
-    return (
-        queryset.filter(pk__in=newest)
-        .annotate(title_match=_title_match(in_title))
-        .order_by("-title_match", "-publish_at", "-id")
-    )
-
-
 def _candidates(published, tokens, *, tsquery=None):
     """The newest ``CANDIDATES`` matches with whether the title matches."""
     anywhere, in_title = _conditions(published, tokens, tsquery=tsquery)
@@ -175,7 +160,8 @@ def _candidates_sql(tokens, department, now):
 
 def search_page(query: str, *, department=None, start: int, size: int):
     """
-    One page of results in ``search_articles``' ranking: ([articles], has_next).
+    One page of results, ranked: of the newest ``CANDIDATES`` matches, title
+    matches first, then newer. Returns ([articles], has_next).
 
     One query: the newest ``CANDIDATES`` matches are taken with their title
     match worked out on the way (the index answers the match, a stored title
@@ -202,9 +188,7 @@ def search_page(query: str, *, department=None, start: int, size: int):
         [*params, size + 1, start],
     )
     for row in rows:
-        row.category = Category.objects.cached(row.category_id) or Category.objects.select_related(
-            "department"
-        ).get(pk=row.category_id)
+        row.category = Category.objects.cached(row.category_id)
     return rows[:size], len(rows) > size
 
 
