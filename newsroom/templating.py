@@ -18,7 +18,6 @@ from datetime import datetime
 
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -26,6 +25,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 
 from newsroom.services.renditions import sizes
+from newsroom.urlcache import url_for
 
 
 class PublicTemplateLoader(FileSystemLoader):
@@ -130,10 +130,6 @@ def date(value, format_string="Y-m-d"):
     return dateformat.format(value, format_string)
 
 
-def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
-
-
 def environment(**options):
     loader = options.pop("loader")
     options["loader"] = PublicTemplateLoader(loader.searchpath)
@@ -145,7 +141,9 @@ def environment(**options):
     env.globals.update(
         {
             "static": static,
-            "url": url,
+            # URLs by name and keyword arguments, formatted from a pattern
+            # reversed once per name (newsroom/urlcache.py).
+            "url": url_for,
             "language_code": get_language,
             "rendition_img": rendition_img,
             "og_image_url": og_image_url,
