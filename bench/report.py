@@ -11,6 +11,7 @@ target (the machine's speed varies between and within runs).
 """
 
 import json
+import statistics
 import sys
 
 LABELS = {
@@ -180,11 +181,7 @@ def spread(paths):
     ]
     for key in table[0]:
         values = sorted(run[key] for run in table if key in run)
-        median = (
-            values[len(values) // 2]
-            if len(values) % 2
-            else sum(values[len(values) // 2 - 1 : len(values) // 2 + 1]) / 2
-        )
+        median = statistics.median(values)
         target = targets.get(key)
         met = f"{sum(v >= target for v in values)} of {len(values)}" if target else ""
         group, name = key
