@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.services.pagecache import versioned_value
 from newsroom.urlcache import url_for
 
 from .base import ChangesPublicPages, ChangesPublicPagesQuerySet
@@ -112,7 +113,6 @@ def site_map():
     dozens, and every public page needs some. Kept under the content version,
     which any column or department change bumps.
     """
-    from newsroom.services.pagecache import versioned_value
 
     def build():
         found = {}
