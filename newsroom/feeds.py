@@ -28,10 +28,14 @@ class DepartmentFeed(Feed):
             "name": department.name
         }
 
-    def items(self, department):
+    def scope(self, department):
+        """The condition on the published articles for this feed's items."""
+        return {"category__department": department}
+
+    def items(self, obj):
         return (
             Article.objects.published()
-            .filter(category__department=department)
+            .filter(**self.scope(obj))
             .select_related("category")
             .newest_first()[:FEED_ITEMS]
         )
@@ -76,13 +80,8 @@ class CategoryFeed(DepartmentFeed):
     def description(self, column):
         return _("Latest articles of %(name)s") % {"name": self.title(column)}
 
-    def items(self, column):
-        return (
-            Article.objects.published()
-            .filter(category=column)
-            .select_related("category")
-            .newest_first()[:FEED_ITEMS]
-        )
+    def scope(self, column):
+        return {"category": column}
 
 
 class CategoryAtomFeed(CategoryFeed):
