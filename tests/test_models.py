@@ -115,3 +115,12 @@ def test_article_table_leaves_room_for_click_updates():
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'newsroom_article'")
         (options,) = cursor.fetchone()
     assert "fillfactor=90" in (options or [])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_search_index_keeps_no_pending_list():
+    """Updated rows go straight into the search index, so searches never scan a pending list."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'article_search_idx'")
+        (options,) = cursor.fetchone()
+    assert "fastupdate=off" in (options or [])
