@@ -1,10 +1,12 @@
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from newsroom.models import Article
 from newsroom.services import clicks
@@ -51,6 +53,18 @@ def test_click_endpoint_counts_once_per_visitor_window(client):
     again = client.post(url, HTTP_USER_AGENT=BROWSER_UA)
     assert again.json() == {"count": 1, "counted": False}
     assert click_count(article) == 1
+
+
+@pytest.mark.django_db
+def test_click_answers_are_never_cached(client):
+    """Counts are per visitor and per moment: no browser or proxy may keep them."""
+    article = ArticleFactory()
+    response = client.post(
+        reverse("newsroom:article-click", args=[article.pk]), HTTP_USER_AGENT=BROWSER_UA
+    )
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "no-cache", "private", "max-age=0"} <= directives
+    assert parse_http_date(response["Expires"]) < time.time()
 
 
 @pytest.mark.django_db

@@ -104,8 +104,11 @@ def _visible_ids_sql(article_id: int):
     return sqlcache.bound(
         "visible-id",
         lambda stand: (
+            # Unordered: the default ordering made PostgreSQL sort and
+            # de-duplicate the single row before updating it.
             Article.objects.published(at=stand.moment("now"))
             .filter(pk=stand.number("id"))
+            .order_by()
             .values("pk")
         ),
         now=timezone.now(),
