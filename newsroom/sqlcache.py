@@ -123,6 +123,7 @@ def _compile(build):
 
 def clear():
     _cache.clear()
+    _loaders.clear()
 
 
 # --- prepared statements (PostgreSQL) ---------------------------------------------------
@@ -218,8 +219,69 @@ def rows(model, key, build, **values):
 
 
 def raw_rows(model, key, sql, params):
-    """The model instances of ``sql`` (fixed text, varying ``params``), as a list."""
-    return _run(key, sql, params, lambda sql, params: list(model.objects.raw(sql, params)))
+    """
+    The model instances of ``sql`` (fixed text, varying ``params``), as a list:
+    what ``model.objects.raw(sql, params)`` gives, with columns that are not
+    the model's fields set as attributes.
+    """
+
+    def work(statement, params):
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            load = _loader(model, sql, cursor.description)
+            return [load(row) for row in cursor.fetchall()]
+
+    return _run(key, sql, params, work)
+
+
+# How the columns of a statement's rows become model instances, by (model,
+# SQL text, vendor). RawQuerySet works this out again for every query, which
+# cost three times the query itself for a page's one-row lookup.
+_loaders = {}
+
+
+def _loader(model, sql, description):
+    cache_key = (model, sql, connection.vendor)
+    load = _loaders.get(cache_key)
+    if load is None:
+        load = _loaders[cache_key] = _make_loader(model, description)
+    return load
+
+
+def _make_loader(model, description):
+    """A function from one row to a model instance, as RawQuerySet builds it."""
+    name_of = connection.introspection.identifier_converter
+    columns = [name_of(column[0]) for column in description]
+    fields = {name_of(field.column): field for field in model._meta.fields}
+    init_fields = [field for field in model._meta.fields if name_of(field.column) in columns]
+    if model._meta.pk not in init_fields:
+        raise ValueError("A query loading model instances must select the primary key.")
+    init_names = [field.attname for field in init_fields]
+    init_positions = [columns.index(name_of(field.column)) for field in init_fields]
+    extras = [(column, pos) for pos, column in enumerate(columns) if column not in fields]
+    converters = []
+    for pos, column in enumerate(columns):
+        if column in fields:
+            col = fields[column].get_col(model._meta.db_table)
+            functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if functions:
+                converters.append((pos, functions, col))
+    alias = connection.alias
+
+    def load(row):
+        if converters:
+            row = list(row)
+            for pos, functions, col in converters:
+                value = row[pos]
+                for convert in functions:
+                    value = convert(value, col, connection)
+                row[pos] = value
+        instance = model.from_db(alias, init_names, [row[pos] for pos in init_positions])
+        for column, pos in extras:
+            setattr(instance, column, row[pos])
+        return instance
+
+    return load
 
 
 def execute(cursor, key, sql, params, *, prefix=""):

@@ -32,6 +32,30 @@ def test_rows_gives_the_same_answer_as_the_queryset():
         fetch(2**63)
 
 
+def test_raw_rows_load_what_raw_querysets_load():
+    """Fields (converted as the ORM converts them, dates on SQLite included) and
+    extra columns as attributes, as ``Model.objects.raw`` gives them."""
+    ArticleFactory(title="第一篇")
+    ArticleFactory(title="第二篇")
+    table = Article._meta.db_table
+    sql = f"SELECT id, title, publish_at, click_count + %s AS bonus FROM {table} ORDER BY id"
+    loaded = sqlcache.raw_rows(Article, "test-raw", sql, [5])
+    expected = list(Article.objects.raw(sql, [5]))
+    assert [(a.pk, a.title, a.publish_at, a.bonus) for a in loaded] == [
+        (a.pk, a.title, a.publish_at, a.bonus) for a in expected
+    ]
+    assert all(a.publish_at.tzinfo is not None for a in loaded)
+    assert not loaded[0]._state.adding and loaded[0]._state.db == "default"
+    # Columns not selected are deferred, loaded on access like the ORM's.
+    assert loaded[0].get_deferred_fields() >= {"body", "summary"}
+
+
+def test_raw_rows_need_the_primary_key():
+    ArticleFactory()
+    with pytest.raises(ValueError, match="primary key"):
+        sqlcache.raw_rows(Article, "test-no-pk", f"SELECT title FROM {Article._meta.db_table}", [])
+
+
 def test_placeholders_are_numbered_and_percent_signs_kept():
     sql = "SELECT %s, 'a%%b' WHERE x = %s"
     assert sqlcache._numbered(sql) == "SELECT $1, 'a%b' WHERE x = $2"
