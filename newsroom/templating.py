@@ -15,13 +15,16 @@ helpers below.
 """
 
 from datetime import datetime
+from functools import lru_cache
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.templatetags.static import static
 from django.utils import dateformat, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, trans_real
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 
 from newsroom.services.renditions import sizes
@@ -35,6 +38,33 @@ class PublicTemplateLoader(FileSystemLoader):
         if template.startswith("admin/"):
             raise TemplateNotFound(template)
         return super().get_source(environment, template)
+
+
+def translations(request):
+    """
+    ``_`` bound to the active language's catalog for one render (a context
+    processor of the Jinja2 engine).
+
+    The environment's ``_`` looks the active language up again for each of a
+    page's twenty-odd strings; the language cannot change during a render.
+    Macros imported without context still get the environment's ``_``.
+    """
+    catalog = trans_real.catalog()
+    return {"_": catalog.gettext, "gettext": catalog.gettext, "ngettext": catalog.ngettext}
+
+
+@lru_cache(maxsize=512)
+def static_url(path):
+    """``static()``, remembered: the URL of a collected file is fixed until the
+    process restarts (a new collectstatic means a new deploy), and looking it
+    up in the manifest again cost more than any other call on the page."""
+    return static(path)
+
+
+@receiver(setting_changed)
+def _forget_static_urls(*, setting, **kwargs):
+    if setting in {"STATIC_URL", "STORAGES", "DEBUG"}:
+        static_url.cache_clear()
 
 
 # --- helpers: HTML built in Python where a template per item was the cost ------------
@@ -140,7 +170,7 @@ def environment(**options):
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update(
         {
-            "static": static,
+            "static": static_url,
             # URLs by name and keyword arguments, formatted from a pattern
             # reversed once per name (newsroom/urlcache.py).
             "url": url_for,

@@ -38,3 +38,32 @@ def test_translations_and_escaping():
         html = template.render({"q": "<b>教学</b>"})
     assert html.startswith("搜索 ")
     assert "&lt;b&gt;教学&lt;/b&gt;" in html and "<b>" not in html
+
+
+def test_translations_bound_per_render_follow_the_active_language(rf):
+    """The context processor's ``_`` is the catalog of the language active for that render."""
+    template = engines["jinja2"].from_string('{{ _("Search") }}')
+    for language, expected in [("zh-hans", "搜索"), ("en", "Search"), ("zh-hans", "搜索")]:
+        with translation.override(language):
+            assert template.render({}, request=rf.get("/")) == expected
+
+
+@pytest.mark.django_db
+def test_pages_switch_language_between_requests(client):
+    from tests.factories import ArticleFactory
+
+    url = ArticleFactory().get_absolute_url()
+    for language, expected in [
+        ("zh-hans", "当前位置"),
+        ("en", "You are here:"),
+        ("zh-hans", "当前位置"),
+    ]:
+        assert expected in client.get(url, HTTP_ACCEPT_LANGUAGE=language).text
+
+
+def test_static_urls_are_remembered_until_the_settings_change(settings):
+    from django.templatetags.static import static
+
+    assert templating.static_url("newsroom/favicon.ico") == static("newsroom/favicon.ico")
+    settings.STATIC_URL = "/assets/"
+    assert templating.static_url("newsroom/favicon.ico").startswith("/assets/")
