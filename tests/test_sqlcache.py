@@ -48,6 +48,11 @@ def test_raw_rows_load_what_raw_querysets_load():
     assert not loaded[0]._state.adding and loaded[0]._state.db == "default"
     # Columns not selected are deferred, loaded on access like the ORM's.
     assert loaded[0].get_deferred_fields() >= {"body", "summary"}
+    assert loaded[0].body == Article.objects.get(pk=loaded[0].pk).body
+    # Loaded rows are saved as updates of their row, like any fetched instance.
+    loaded[1].title = "改过的标题"
+    loaded[1].save(update_fields=["title"])
+    assert Article.objects.filter(title="改过的标题").count() == 1
 
 
 def test_raw_rows_need_the_primary_key():
