@@ -257,8 +257,9 @@ def _make_loader(model, description):
     init_fields = [field for field in model._meta.fields if name_of(field.column) in columns]
     if model._meta.pk not in init_fields:
         raise ValueError("A query loading model instances must select the primary key.")
-    init_names = [field.attname for field in init_fields]
-    init_positions = [columns.index(name_of(field.column)) for field in init_fields]
+    init_fields_at = [
+        (field.attname, columns.index(name_of(field.column))) for field in init_fields
+    ]
     extras = [(column, pos) for pos, column in enumerate(columns) if column not in fields]
     converters = []
     for pos, column in enumerate(columns):
@@ -284,7 +285,7 @@ def _make_loader(model, description):
         # __dict__, which is how Django marks them deferred, and no pre_init
         # or post_init signal is sent (as for an unpickled instance).
         instance = new(model)
-        instance.__dict__.update(zip(init_names, [row[pos] for pos in init_positions]))
+        instance.__dict__.update({name: row[pos] for name, pos in init_fields_at})
         state = instance._state = ModelState()
         state.adding = False
         state.db = alias
