@@ -28,11 +28,9 @@ def _template(name, prefix, keys):
 
 
 def url_for(name, **kwargs):
-    keys = tuple(sorted((key, isinstance(value, int)) for key, value in kwargs.items()))
-    template = _template(name, get_script_prefix(), keys)
-    return template.format(
-        **{
-            key: str(value) if isinstance(value, int) else quote(str(value), safe="")
-            for key, value in kwargs.items()
-        }
-    )
+    numeric = {key: isinstance(value, int) for key, value in kwargs.items()}
+    template = _template(name, get_script_prefix(), tuple(numeric.items()))
+    for key, value in kwargs.items():
+        if not numeric[key]:
+            kwargs[key] = quote(str(value), safe="")
+    return template.format_map(kwargs)
