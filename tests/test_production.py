@@ -146,6 +146,17 @@ def test_healthz_reports_a_broken_redis(client, settings):
     assert response.json() == {"status": "error", "database": "ok", "redis": "error"}
 
 
+@pytest.mark.django_db
+def test_healthz_reuses_its_redis_connection(client, settings, redis_db):
+    """Probes share one pooled connection instead of opening one each."""
+    settings.REDIS_URL = redis_db.url
+    assert client.get("/healthz").json()["redis"] == "ok"
+    before = redis_db.info("stats")["total_connections_received"]
+    for _ in range(5):
+        assert client.get("/healthz").status_code == 200
+    assert redis_db.info("stats")["total_connections_received"] - before <= 1
+
+
 def test_healthz_reports_a_broken_database(client, monkeypatch):
     """/healthz answers 503, not 500, when the database is down."""
     from django.db import connection

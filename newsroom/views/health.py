@@ -1,4 +1,5 @@
 import logging
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
@@ -7,6 +8,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=4)
+def redis_client(url):
+    """
+    One client, with its connection pool, per Redis URL and process: load
+    balancers probe every few seconds, and a new client per probe opened and
+    closed a connection each time.
+    """
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
 
 @never_cache
@@ -24,9 +37,7 @@ def healthz(request):
         checks["database"] = "error"
     if settings.REDIS_URL:
         try:
-            import redis
-
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            redis_client(settings.REDIS_URL).ping()
             checks["redis"] = "ok"
         except Exception as error:
             logger.warning("Health check: redis: %s", error)
