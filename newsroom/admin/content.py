@@ -111,6 +111,18 @@ def run_bulk(modeladmin, request, queryset, label, action):
         modeladmin.message_user(request, line, messages.ERROR)
 
 
+def bulk_action(description, label, service):
+    """An admin action applying ``service(article=…, user=…)`` to each selected article."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        run_bulk(
+            modeladmin, request, queryset, label, lambda a: service(article=a, user=request.user)
+        )
+
+    return action
+
+
 class ModerationActionsMixin:
     """Bulk actions and the per-article moderation view, all through the services."""
 
@@ -123,25 +135,16 @@ class ModerationActionsMixin:
         "unpin_selected",
     )
 
-    @admin.action(description=gettext_lazy("Submit selected articles for review"))
-    def submit_selected(self, request, queryset):
-        run_bulk(
-            self,
-            request,
-            queryset,
-            _("Submitted for review"),
-            lambda a: moderation.article_submit(article=a, user=request.user),
-        )
-
-    @admin.action(description=gettext_lazy("Approve and publish selected articles"))
-    def approve_selected(self, request, queryset):
-        run_bulk(
-            self,
-            request,
-            queryset,
-            _("Approved"),
-            lambda a: moderation.article_approve(article=a, user=request.user),
-        )
+    submit_selected = bulk_action(
+        gettext_lazy("Submit selected articles for review"),
+        gettext_lazy("Submitted for review"),
+        moderation.article_submit,
+    )
+    approve_selected = bulk_action(
+        gettext_lazy("Approve and publish selected articles"),
+        gettext_lazy("Approved"),
+        moderation.article_approve,
+    )
 
     @admin.action(description=gettext_lazy("Reject selected articles…"))
     def reject_selected(self, request, queryset):
@@ -174,35 +177,17 @@ class ModerationActionsMixin:
             },
         )
 
-    @admin.action(description=gettext_lazy("Take selected articles down"))
-    def take_down_selected(self, request, queryset):
-        run_bulk(
-            self,
-            request,
-            queryset,
-            _("Taken down"),
-            lambda a: moderation.article_take_down(article=a, user=request.user),
-        )
-
-    @admin.action(description=gettext_lazy("Pin selected articles"))
-    def pin_selected(self, request, queryset):
-        run_bulk(
-            self,
-            request,
-            queryset,
-            _("Pinned"),
-            lambda a: moderation.article_pin(article=a, user=request.user),
-        )
-
-    @admin.action(description=gettext_lazy("Unpin selected articles"))
-    def unpin_selected(self, request, queryset):
-        run_bulk(
-            self,
-            request,
-            queryset,
-            _("Unpinned"),
-            lambda a: moderation.article_unpin(article=a, user=request.user),
-        )
+    take_down_selected = bulk_action(
+        gettext_lazy("Take selected articles down"),
+        gettext_lazy("Taken down"),
+        moderation.article_take_down,
+    )
+    pin_selected = bulk_action(
+        gettext_lazy("Pin selected articles"), gettext_lazy("Pinned"), moderation.article_pin
+    )
+    unpin_selected = bulk_action(
+        gettext_lazy("Unpin selected articles"), gettext_lazy("Unpinned"), moderation.article_unpin
+    )
 
     def get_actions(self, request):
         actions = super().get_actions(request)
