@@ -14,6 +14,7 @@ one catalog in ``locale/`` serves both engines and ``makemessages`` finds
 helpers below.
 """
 
+import html
 from datetime import datetime
 from functools import lru_cache
 
@@ -22,7 +23,6 @@ from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.templatetags.static import static
 from django.utils import dateformat, timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext, trans_real
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
@@ -68,6 +68,12 @@ def _forget_static_urls(*, setting, **kwargs):
 
 
 # --- helpers: HTML built in Python where a template per item was the cost ------------
+
+
+def escape(value):
+    """What django.utils.html.escape() writes (it is html.escape of the text),
+    without its check for lazy strings: a homepage escapes a hundred values."""
+    return html.escape(str(value))
 
 
 def rendition_img(image, kind, sizes_attr="100vw", css_class="", alt=None, eager=False):

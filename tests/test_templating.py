@@ -67,3 +67,10 @@ def test_static_urls_are_remembered_until_the_settings_change(settings):
     assert templating.static_url("newsroom/favicon.ico") == static("newsroom/favicon.ico")
     settings.STATIC_URL = "/assets/"
     assert templating.static_url("newsroom/favicon.ico").startswith("/assets/")
+
+
+@pytest.mark.parametrize("value", ["<b>\"教学\" & '科研'</b>", "plain", 42, ""])
+def test_helpers_escape_as_django_does(value):
+    from django.utils.html import escape
+
+    assert templating.escape(value) == escape(value)
