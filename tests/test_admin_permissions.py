@@ -462,3 +462,28 @@ def test_bulk_delete_replaces_cached_pages(site, settings):
     )
     assert not Article.objects.filter(pk=article.pk).exists()
     assert "将被删除的文章" not in visitor.get(site["own"].get_absolute_url()).text
+
+
+@pytest.mark.parametrize(
+    ("action", "start", "applied", "label"),
+    [
+        ("submit_selected", {"status": S.DRAFT}, lambda a: a.status == S.PENDING, "已提交审核"),
+        ("approve_selected", {"status": S.PENDING}, lambda a: a.status == S.PUBLISHED, "审核通过"),
+        ("take_down_selected", {}, lambda a: a.status == S.TAKEN_DOWN, "已下线"),
+        ("pin_selected", {}, lambda a: a.is_pinned, "置顶"),
+        ("unpin_selected", {"is_pinned": True}, lambda a: not a.is_pinned, "已取消置顶"),
+    ],
+)
+def test_bulk_actions_apply_their_service_and_say_so_in_chinese(
+    site, action, start, applied, label
+):
+    """Each bulk action moves the selected article through its service and reports it."""
+    article = ArticleFactory(category=site["own"], **start)
+    response = login(site["admin"]).post(
+        reverse("admin:newsroom_article_changelist"),
+        {"action": action, "_selected_action": [article.pk]},
+        follow=True,
+    )
+    article.refresh_from_db()
+    assert applied(article)
+    assert f"{label}：1 篇文章。" in [str(message) for message in response.context["messages"]]
