@@ -108,19 +108,24 @@ def test_absolute_urls():
     assert article.get_absolute_url() == f"/articles/{article.pk}/"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+
+
+def storage_options(relation):
+    """A PostgreSQL table's or index's storage parameters, as "name=value" strings."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [relation])
+        (options,) = cursor.fetchone()
+    return options or []
+
+
+@postgres_only
 def test_article_table_leaves_room_for_click_updates():
     """Click increments stay HOT updates: the article table keeps free space in its pages."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'newsroom_article'")
-        (options,) = cursor.fetchone()
-    assert "fillfactor=90" in (options or [])
+    assert "fillfactor=90" in storage_options("newsroom_article")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@postgres_only
 def test_search_index_keeps_no_pending_list():
     """Updated rows go straight into the search index, so searches never scan a pending list."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'article_search_idx'")
-        (options,) = cursor.fetchone()
-    assert "fastupdate=off" in (options or [])
+    assert "fastupdate=off" in storage_options("article_search_idx")
