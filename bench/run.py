@@ -101,11 +101,16 @@ def prepare_database(articles):
     }
 
 
+def pin(process, cpus=SERVER_CPU):
+    """Put every process of that name, all its threads, on ``cpus``."""
+    pids = subprocess.run(["pgrep", "-x", process], capture_output=True, text=True).stdout
+    for pid in pids.split():
+        subprocess.run(["taskset", "-a", "-cp", cpus, pid], capture_output=True)
+
+
 def pin_postgres():
     """Put PostgreSQL on the server's CPU (new backends inherit the postmaster's)."""
-    pids = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout
-    for pid in pids.split():
-        subprocess.run(["taskset", "-a", "-cp", SERVER_CPU, pid], capture_output=True)
+    pin("postgres")
 
 
 # The machine's speed drifts during a run (a shared host): each scenario is
@@ -149,9 +154,7 @@ def measure_clicks(base, ids, seconds, settle=None):
 
 def pin_redis(cpus=SERVER_CPU):
     """Put Redis on the server's CPU, where the web workers and PostgreSQL run."""
-    pids = subprocess.run(["pgrep", "-x", "redis-server"], capture_output=True, text=True).stdout
-    for pid in pids.split():
-        subprocess.run(["taskset", "-a", "-cp", cpus, pid], capture_output=True)
+    pin("redis-server", cpus)
 
 
 class Gunicorn:
