@@ -42,9 +42,28 @@ def pct(value, ceiling):
     return f"{value / ceiling * 100:.1f}%"
 
 
+def throughput(name, result):
+    """Requests per second; for the click endpoints, counted clicks per second."""
+    counted = result.get("accepted_per_second") if name.startswith("click") else None
+    return counted or result["requests_per_second"]
+
+
+def ceiling_near(result, data, group):
+    """The ceiling measured just before a scenario (older runs: the run's first)."""
+    return result.get("ceiling_rps") or data[group]["ceiling"]["requests_per_second"]
+
+
+def clicks_sentence(title, result, stored_where):
+    return (
+        f"{title}, 64 clients for 20 s: {result['clicks_sent']:,} counting requests sent, "
+        f'{result["clicks_counted"]:,} answered "counted", {result["stored"]:,} '
+        f"{stored_where}: difference sent − stored = {result['lost']}, answered − stored = "
+        f"{result['clicks_counted'] - result['stored']}."
+    )
+
+
 def report(path):
     data = json.load(open(path))
-    ceiling = data["uncached"]["ceiling"]["requests_per_second"]
     lines = [f"### {data['articles']:,} articles", ""]
     if "seed" in data:
         seed = data["seed"]
@@ -61,9 +80,8 @@ def report(path):
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in data["uncached"].items():
-        rps = result.get("accepted_per_second") if name.startswith("click") else None
-        rps = rps or result["requests_per_second"]
-        near = result.get("ceiling_rps", ceiling if name == "ceiling" else None) or ceiling
+        rps = throughput(name, result)
+        near = ceiling_near(result, data, "uncached")
         target = TARGETS.get(name)
         lines.append(
             f"| {LABELS.get(name, name)} | {rps:,.0f} | {near:,.0f} | {pct(rps, near)} | "
@@ -71,33 +89,22 @@ def report(path):
             f"{data['queries'].get(name, '')} | {result.get('bytes', '')} |"
         )
 
-    def share(result):
-        return result["requests_per_second"] / (result.get("ceiling_rps") or ceiling)
-
-    page1 = share(data["uncached"]["column_page_1"])
-    deep = share(data["uncached"]["column_page_400"])
+    deep = shares(data)[("uncached", "deep_over_page_1")]
     lines += [
         "",
-        f"Deep list page / page 1 (shares of their ceilings): {deep / page1 * 100:.0f}% "
-        "(target ≥ 90%).",
+        f"Deep list page / page 1 (shares of their ceilings): {deep:.0f}% (target ≥ 90%).",
         "",
-    ]
-    click = data["uncached"]["click"]
-    lines += [
-        f"Click endpoint, 64 clients for 20 s: {click['clicks_sent']:,} counting requests "
-        f'sent, {click["clicks_counted"]:,} answered "counted", {click["stored"]:,} stored '
-        f"in PostgreSQL: difference sent − stored = {click['lost']}, answered − stored = "
-        f"{click['clicks_counted'] - click['stored']}.",
+        clicks_sentence("Click endpoint", data["uncached"]["click"], "stored in PostgreSQL"),
         "",
     ]
     redis = data["uncached"].get("click_redis")
     if redis:
         lines += [
-            f"Click endpoint with the Redis buffer, 64 clients for 20 s: "
-            f"{redis['clicks_sent']:,} counting requests sent, {redis['clicks_counted']:,} "
-            f'answered "counted", {redis["stored"]:,} in PostgreSQL after `flush_clicks`: '
-            f"difference sent − stored = {redis['lost']}, answered − stored = "
-            f"{redis['clicks_counted'] - redis['stored']}.",
+            clicks_sentence(
+                "Click endpoint with the Redis buffer",
+                redis,
+                "in PostgreSQL after `flush_clicks`",
+            ),
             "",
         ]
     lines += [
@@ -106,9 +113,8 @@ def report(path):
         "| scenario | req/s | ceiling just before | share of ceiling | target | p50 ms | p99 ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    cached_ceiling = data["cached"]["ceiling"]["requests_per_second"]
     for name, result in data["cached"].items():
-        near = result.get("ceiling_rps") or cached_ceiling
+        near = ceiling_near(result, data, "cached")
         target = CACHED_TARGETS.get(name)
         lines.append(
             f"| {LABELS.get(name, name)} | {result['requests_per_second']:,.0f} | {near:,.0f} | "
@@ -148,13 +154,11 @@ def shares(data):
     """{(group, scenario): share of the ceiling next to it, in percent}."""
     found = {}
     for group in ("uncached", "cached"):
-        ceiling = data[group]["ceiling"]["requests_per_second"]
         for name, result in data[group].items():
-            if name == "ceiling":
-                continue
-            rps = result.get("accepted_per_second") if name.startswith("click") else None
-            rps = rps or result["requests_per_second"]
-            found[(group, name)] = rps / (result.get("ceiling_rps") or ceiling) * 100
+            if name != "ceiling":
+                found[(group, name)] = (
+                    throughput(name, result) / ceiling_near(result, data, group) * 100
+                )
     static = data["nginx"]["static_copy"]["requests_per_second"]
     found[("nginx", "article")] = data["nginx"]["article"]["requests_per_second"] / static * 100
     page1, deep = found[("uncached", "column_page_1")], found[("uncached", "column_page_400")]
