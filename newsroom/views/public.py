@@ -182,13 +182,17 @@ class ColumnRows:
         self.now = now
 
     @staticmethod
-    def _published(stand):
-        now = stand.moment("now")
-        return now, Article.objects.published(at=now).filter(category_id=stand.number("column"))
+    def _in_column(now, column):
+        return Article.objects.published(at=now).filter(category_id=column)
 
-    def _unpinned(self, stand):
-        now, in_column = self._published(stand)
-        return in_column.not_pinned(at=now).for_listing_raw()
+    @classmethod
+    def _unpinned(cls, now, column):
+        return cls._in_column(now, column).not_pinned(at=now).for_listing_raw()
+
+    @staticmethod
+    def _stand_ins(stand):
+        """(now, column) as stand-ins, for queries compiled once."""
+        return stand.moment("now"), stand.number("column")
 
     def _rows(self, key, build, **values):
         found = sqlcache.rows(Article, key, build, now=self.now, column=self.category.pk, **values)
@@ -196,8 +200,10 @@ class ColumnRows:
 
     def pinned(self, limit):
         def build(stand):
-            now, in_column = self._published(stand)
-            return in_column.pinned(at=now).for_listing_raw().newest_first()[:limit]
+            now, column = self._stand_ins(stand)
+            return (
+                self._in_column(now, column).pinned(at=now).for_listing_raw().newest_first()[:limit]
+            )
 
         return self._rows(("column-pinned", limit), build)
 
@@ -205,17 +211,17 @@ class ColumnRows:
         if offset:
             # Only a page number typed into the address gets here (the links
             # carry cursors); compiling each offset once would keep them all.
-            in_column = Article.objects.published(at=self.now).filter(category=self.category)
-            rows = in_column.not_pinned(at=self.now).for_listing_raw().newest_first()
+            rows = self._unpinned(self.now, self.category.pk).newest_first()
             return attach_covers(list(rows[offset : offset + limit]))
         return self._rows(
-            ("column-newest", limit), lambda stand: self._unpinned(stand).newest_first()[:limit]
+            ("column-newest", limit),
+            lambda stand: self._unpinned(*self._stand_ins(stand)).newest_first()[:limit],
         )
 
     def older(self, cursor, limit):
         def build(stand):
             below = older_than(Cursor(stand.moment("at"), stand.number("pk")))
-            return self._unpinned(stand).filter(below).newest_first()[:limit]
+            return self._unpinned(*self._stand_ins(stand)).filter(below).newest_first()[:limit]
 
         return self._rows(("column-older", limit), build, at=cursor.publish_at, pk=cursor.pk)
 
@@ -224,7 +230,8 @@ class ColumnRows:
 
         def build(stand):
             above = newer_than(Cursor(stand.moment("at"), stand.number("pk")))
-            return self._unpinned(stand).filter(above).order_by("publish_at", "pk")[:limit]
+            unpinned = self._unpinned(*self._stand_ins(stand))
+            return unpinned.filter(above).order_by("publish_at", "pk")[:limit]
 
         return self._rows(("column-newer", limit), build, at=cursor.publish_at, pk=cursor.pk)
 
