@@ -13,6 +13,7 @@ import random
 import threading
 import time
 from datetime import timedelta
+from itertools import islice
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -153,37 +154,35 @@ def seed_bench(*, count, main_share=0.85):
     main, others = columns[0], columns[1:]
     now = timezone.now()
     start = Article.objects.filter(category__in=columns).count()
+
+    def articles():
+        for index in range(count):
+            column = main if rng.random() < main_share else rng.choice(others)
+            topic = rng.choice(TOPICS)
+            title = f"{column.department.name}举办{topic}（第{start + index + 1}期）"
+            summary = rng.choice(SENTENCES)
+            body = rng.choice(bodies)
+            yield Article(
+                category=column,
+                title=title,
+                summary=summary,
+                body=body,
+                author=rng.choice(("张明", "王丽", "刘洋", "赵晓雪")),
+                source="学院办公室",
+                responsible_editor=rng.choice(("陈静", "徐宁")),
+                status=Article.Status.PUBLISHED,
+                # Spread back in time, one every ~40 minutes, newest first.
+                publish_at=now - timedelta(minutes=40 * (count - index) + 5),
+                cover=rng.choice(images) if rng.random() < 0.3 else None,
+                click_count=int(rng.paretovariate(1.3) * 80),
+                search_title=build_document(title),
+                search_document=" ".join((build_document(title, summary), body_tokens[body])),
+            )
+
     created = 0
+    stream = articles()
     with BatchWriter() as writer:
-        while created < count:
-            batch = []
-            for i in range(min(BATCH, count - created)):
-                n = start + created + i
-                column = main if rng.random() < main_share else rng.choice(others)
-                topic = rng.choice(TOPICS)
-                title = f"{column.department.name}举办{topic}（第{n + 1}期）"
-                summary = rng.choice(SENTENCES)
-                body = rng.choice(bodies)
-                batch.append(
-                    Article(
-                        category=column,
-                        title=title,
-                        summary=summary,
-                        body=body,
-                        author=rng.choice(("张明", "王丽", "刘洋", "赵晓雪")),
-                        source="学院办公室",
-                        responsible_editor=rng.choice(("陈静", "徐宁")),
-                        status=Article.Status.PUBLISHED,
-                        # Spread back in time, one every ~40 minutes, newest first.
-                        publish_at=now - timedelta(minutes=40 * (count - created - i) + 5),
-                        cover=rng.choice(images) if rng.random() < 0.3 else None,
-                        click_count=int(rng.paretovariate(1.3) * 80),
-                        search_title=build_document(title),
-                        search_document=" ".join(
-                            (build_document(title, summary), body_tokens[body])
-                        ),
-                    )
-                )
+        while batch := list(islice(stream, BATCH)):
             writer.write(batch)
             created += len(batch)
     return created
