@@ -49,8 +49,7 @@ def translations(request):
     page's twenty-odd strings; the language cannot change during a render.
     Macros imported without context still get the environment's ``_``.
     """
-    catalog = trans_real.catalog()
-    return {"_": catalog.gettext, "gettext": catalog.gettext, "ngettext": catalog.ngettext}
+    return {"_": trans_real.catalog().gettext}
 
 
 @lru_cache(maxsize=512)
