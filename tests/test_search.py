@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom import sqlcache
 from newsroom.models import Article
 from newsroom.services import moderation, search
 from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory
@@ -297,3 +299,119 @@ def test_body_text_matches_django_strip_tags_on_cleaned_bodies(body):
     cleaned = clean_body(body)
     expected = " ".join(html_module.unescape(strip_tags(cleaned)).split())
     assert search.body_text(cleaned) == expected
+
+
+# --- the recent window (PostgreSQL) ------------------------------------------------------
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+
+
+def stored_vector(article):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector FROM newsroom_article WHERE id = %s", [article.pk])
+        return cursor.fetchone()[0]
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_the_search_vector_names_the_bucket_python_computes():
+    """PostgreSQL's generated lexeme and ``time_bucket`` agree, at the edges of
+    a bucket too, and rescheduling an article moves it to its new bucket."""
+    epoch, bucket = search.BUCKET_EPOCH, search.BUCKET
+    edges = [epoch + bucket - timedelta(microseconds=1), epoch + 328 * bucket, timezone.now()]
+    assert [search.time_bucket(moment) for moment in edges][:2] == [0, 328]
+    for moment in edges:
+        article = ArticleFactory(publish_at=moment)
+        assert f"'_{search.time_bucket(moment)}'" in stored_vector(article)
+    article.publish_at = edges[0]
+    article.save()
+    vector = stored_vector(article)
+    assert "'_0'" in vector
+    assert f"'_{search.time_bucket(edges[-1])}'" not in vector
+
+
+def candidates(sql_params):
+    sql, params = sql_params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@postgres_only
+@pytest.mark.postgres
+@pytest.mark.parametrize("scoped", [False, True])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("招生", 6),  # in every article: the window alone holds enough
+        ("讲座", 5),  # mostly in old articles: the second pass finds them
+        ("学院", 6),  # every third article, in titles and bodies
+        ("没有", 0),
+    ],
+)
+def test_the_window_finds_exactly_what_one_pass_finds(monkeypatch, scoped, query, expected):
+    """Two passes or one, the same candidates in the same order, title matches
+    marked the same; scheduled and taken-down articles stay out of both."""
+    monkeypatch.setattr(search, "CANDIDATES", 6)
+    monkeypatch.setattr(search, "WINDOW_ARTICLES", 12)
+    sqlcache.clear()  # the compiled statements hold the candidate limit
+    now = timezone.now()
+    column = CategoryFactory()
+    for i in range(60):
+        # One article every ten days: 60 articles over 20 buckets.
+        topic = "讲座" if i >= 56 or i == 3 else "会议"
+        college = "学院" if i % 3 == 0 else "学校"
+        title, body = (f"招生{topic}{i}", college) if i % 2 else (f"{college}{i}", f"招生{topic}")
+        ArticleFactory(
+            category=column if i % 4 else CategoryFactory(),
+            title=title,
+            summary="",
+            body=f"<p>{body}</p>",
+            publish_at=now - timedelta(days=10 * i, hours=1),
+        )
+    ArticleFactory(title="招生讲座学院", publish_at=now + timedelta(days=1))
+    ArticleFactory(title="招生讲座学院", status=Article.Status.TAKEN_DOWN)
+    department = column.department if scoped else None
+
+    tokens = search.query_tokens(query)
+    one_pass = candidates(search._candidates_sql(tokens, department, now))
+    sql, params = search._windowed_sql(tokens, department, now)
+    assert sql.startswith("WITH recent")
+    assert candidates((sql, params)) == one_pass
+    assert len(one_pass) == (min(expected, 4) if scoped and query == "讲座" else expected)
+    if query == "招生":
+        assert {title_match for _, _, title_match in one_pass} == {True, False}
+
+
+def test_the_window_is_remembered_and_absent_on_small_sites(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(search, "WINDOW_ARTICLES", 3)
+    """The window starts at the bucket of the WINDOW_ARTICLES-th newest published
+    article, looked up once and then remembered."""
+    now = timezone.now()
+    moments = [now - timedelta(days=40 * i) for i in range(4)]
+    for moment in moments[:2]:
+        ArticleFactory(publish_at=moment)
+    ArticleFactory(publish_at=now - timedelta(days=1), status=Article.Status.DRAFT)
+    assert search.window_start(now) is None
+    cache.clear()
+    for moment in moments[2:]:
+        ArticleFactory(publish_at=moment)
+    assert search.window_start(now) == search.time_bucket(moments[2])
+    with django_assert_num_queries(0):
+        assert search.window_start(now) == search.time_bucket(moments[2])
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_no_window_when_it_would_span_too_many_buckets(monkeypatch):
+    """A quiet site's newest articles reach back years: one pass is cheaper there."""
+    monkeypatch.setattr(search, "WINDOW_ARTICLES", 2)
+    now = timezone.now()
+    ArticleFactory(title="招生", publish_at=now)
+    ArticleFactory(title="招生", publish_at=now - search.BUCKET * search.MAX_WINDOW_BUCKETS)
+    sql, _ = search._windowed_sql(search.query_tokens("招生"), None, now)
+    assert not sql.startswith("WITH recent")
+    cache.clear()
+    monkeypatch.setattr(search, "MAX_WINDOW_BUCKETS", search.MAX_WINDOW_BUCKETS + 1)
+    sql, _ = search._windowed_sql(search.query_tokens("招生"), None, now)
+    assert sql.startswith("WITH recent")
