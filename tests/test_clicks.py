@@ -141,6 +141,27 @@ def test_real_browsers_are_not_bots(user_agent):
     assert not clicks.is_bot(user_agent)
 
 
+@pytest.mark.parametrize("pattern", clicks.BOT_USER_AGENT_PATTERNS)
+def test_bot_patterns_match_in_any_case(pattern):
+    """Each bot pattern is found whatever the case of the agent, as IGNORECASE finds it."""
+    for agent in (pattern, pattern.upper(), pattern.title(), f"Mozilla/5.0 ({pattern.upper()})"):
+        assert clicks.is_bot(agent) is bool(clicks._BOT_RE.search(agent)) is True
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "Mozilla/5.0 (compatible; ſpider/1.0)",  # the long s folds onto "s"
+        "Mozilla/5.0 (compatible; BOT) 浏览器",
+        "Mozilla/5.0 (Linux) Chrome/120 浏览器",
+        "Mozilla/5.0 (İOS) Chrome/120",
+    ],
+)
+def test_non_ascii_agents_are_judged_as_ignorecase_does(user_agent):
+    """An agent with non-ASCII letters is judged by Unicode case folding, not lower()."""
+    assert clicks.is_bot(user_agent) is bool(clicks._BOT_RE.search(user_agent))
+
+
 @pytest.mark.django_db
 def test_beacon_counts_and_head_does_not(client):
     """The no-JavaScript image beacon counts; a HEAD request never does."""

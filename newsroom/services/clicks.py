@@ -45,12 +45,20 @@ BOT_USER_AGENT_PATTERNS = (
     "headless-shell", "phantomjs", "lighthouse", "pagespeed", "gtmetrix",
 )  # fmt: skip
 _BOT_RE = re.compile("|".join(re.escape(p) for p in BOT_USER_AGENT_PATTERNS), re.IGNORECASE)
+# The same patterns, case-sensitive, for an ASCII agent lowered first: `re`
+# tries fifty case-folded alternatives at every position slowly (10 µs for a
+# short agent, a tenth of the click's own work), the exact ones eight times
+# faster. Only ASCII agents take this path: IGNORECASE also folds some other
+# letters onto ASCII ones ("ſ", the long s, matches "s"), which lower() does not.
+_BOT_RE_LOWERED = re.compile("|".join(re.escape(p) for p in BOT_USER_AGENT_PATTERNS))
 
 
 def is_bot(user_agent: str | None) -> bool:
     """True for crawlers, monitors and scripted clients, whose views never count."""
     if not user_agent or not user_agent.strip():
         return True
+    if user_agent.isascii():
+        return bool(_BOT_RE_LOWERED.search(user_agent.lower()))
     return bool(_BOT_RE.search(user_agent))
 
 
