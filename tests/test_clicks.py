@@ -211,6 +211,22 @@ def test_click_endpoint_refuses_cross_site_posts(client):
     assert click_count(article) == 0
 
 
+@pytest.mark.parametrize(
+    "site, status", [("same-origin", 200), ("none", 200), ("same-site", 403), ("cross-site", 403)]
+)
+@pytest.mark.django_db
+def test_click_endpoint_reads_sec_fetch_site(client, site, status):
+    """Only same-origin and user-initiated ("none") POSTs count; other sites are refused."""
+    article = ArticleFactory()
+    response = client.post(
+        reverse("newsroom:article-click", args=[article.pk]),
+        HTTP_USER_AGENT=BROWSER_UA,
+        headers={"Sec-Fetch-Site": site},
+    )
+    assert response.status_code == status
+    assert click_count(article) == (1 if status == 200 else 0)
+
+
 @pytest.mark.django_db
 def test_click_endpoint_query_budget(client, django_assert_num_queries):
     """A counted view is one statement on PostgreSQL (two on SQLite); a repeat is one read."""
