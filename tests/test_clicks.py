@@ -4,12 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from newsroom.models import Article
 from newsroom.services import clicks
+from newsroom.views.clicks import ArticleClickView
 from tests.factories import ArticleFactory
 
 BROWSER_UA = (
@@ -209,6 +210,19 @@ def test_click_endpoint_refuses_cross_site_posts(client):
     )
     assert response.status_code == 403
     assert click_count(article) == 0
+
+
+@pytest.mark.django_db
+def test_click_endpoint_needs_no_csrf_token():
+    """Cached pages carry no CSRF token, so the endpoint counts a POST without one."""
+    from django.test import Client
+
+    article = ArticleFactory()
+    url = reverse("newsroom:article-click", args=[article.pk])
+    response = Client(enforce_csrf_checks=True).post(url, HTTP_USER_AGENT=BROWSER_UA)
+    assert response.status_code == 200
+    assert resolve(url).func.view_class is ArticleClickView
+    assert click_count(article) == 1
 
 
 @pytest.mark.parametrize(
