@@ -25,7 +25,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.base import ModelState
 
 _cache = {}
@@ -74,12 +74,15 @@ def bound(key, build, **values):
     name its real value for this call. A number outside 64 bits raises
     ``OutOfRange``: no row can match it.
     """
-    cache_key = (key, connection.vendor)
+    # Each attribute read through the ``connection`` proxy looks the
+    # connection up again (about a microsecond): this and _run look it up once.
+    db = connections[DEFAULT_DB_ALIAS]
+    cache_key = (key, db.vendor)
     compiled = _cache.get(cache_key)
     if compiled is None:
         compiled = _cache[cache_key] = _compile(build)
     sql, slots = compiled
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = db.ops.adapt_datetimefield_value
     params = []
     for kind, name, constant in slots:
         if kind == "moment":
@@ -157,16 +160,18 @@ class _Prepared:
         self.unsure = True
 
 
-def _prepared_state():
-    raw = connection.connection
-    state = getattr(connection, "_newsroom_prepared", None)
+def _prepared_state(db):
+    raw = db.connection
+    state = getattr(db, "_newsroom_prepared", None)
     if state is None or state.raw_connection is not raw:
-        state = connection._newsroom_prepared = _Prepared(raw)
+        state = db._newsroom_prepared = _Prepared(raw)
     return state
 
 
-def uses_prepared_statements():
-    return connection.vendor == "postgresql" and settings.NEWSROOM_PREPARED_STATEMENTS
+def uses_prepared_statements(db=None):
+    if db is None:
+        db = connections[DEFAULT_DB_ALIAS]
+    return db.vendor == "postgresql" and settings.NEWSROOM_PREPARED_STATEMENTS
 
 
 # Statement names by (key, SQL text): the texts are few and fixed, and hashing
@@ -174,10 +179,10 @@ def uses_prepared_statements():
 _names = {}
 
 
-def _statement(key, sql, params):
-    """(sql, params) that run ``sql`` as this connection's prepared statement."""
-    connection.ensure_connection()
-    state = _prepared_state()
+def _statement(db, key, sql, params):
+    """(sql, params) that run ``sql`` as the connection's prepared statement."""
+    db.ensure_connection()
+    state = _prepared_state(db)
     name = _names.get((key, sql))
     if name is None:
         digest = hashlib.sha1(f"{key}|{sql}".encode(), usedforsecurity=False).hexdigest()
@@ -197,11 +202,13 @@ def _statement(key, sql, params):
     return state, name, f"{prepare}; {run}"
 
 
-def _run(key, sql, params, work, prefix=""):
+def _run(key, sql, params, work, prefix="", db=None):
     """``work(sql, params)`` with the query as a prepared statement where it can be."""
-    if not uses_prepared_statements():
+    if db is None:
+        db = connections[DEFAULT_DB_ALIAS]
+    if not uses_prepared_statements(db):
         return work(prefix + sql, params)
-    state, name, statement = _statement(key, sql, params)
+    state, name, statement = _statement(db, key, sql, params)
     try:
         result = work(prefix + statement, params)
     except Exception:
@@ -302,4 +309,4 @@ def execute(cursor, key, sql, params, *, prefix=""):
     statement, after ``prefix`` (statements without parameters, ending in
     "; ") in the same round trip.
     """
-    return _run(key, sql, params, cursor.execute, prefix)
+    return _run(key, sql, params, cursor.execute, prefix, db=cursor.db)

@@ -144,3 +144,30 @@ def test_prepared_statements_use_one_generic_plan():
         )
         plans = cursor.fetchall()
     assert plans and all(custom == 0 for _generic, custom in plans)
+
+
+def test_bound_and_execute_read_nothing_through_the_connection_proxy(monkeypatch):
+    """bound() and execute() look the connection up once; a proxy read finds it again."""
+    from django.db import connections
+    from django.utils.connection import ConnectionProxy
+
+    article = ArticleFactory()
+    db = connections["default"]
+
+    def run():
+        sql, params = sqlcache.bound("test-visible", visible, now=timezone.now(), pk=article.pk)
+        with db.cursor() as cursor:
+            sqlcache.execute(cursor, "test-execute", sql, params)
+            return cursor.fetchall()
+
+    run()  # compiles and prepares
+    reads = []
+    proxied = ConnectionProxy.__getattr__
+
+    def counting(proxy, item):
+        reads.append(item)
+        return proxied(proxy, item)
+
+    monkeypatch.setattr(ConnectionProxy, "__getattr__", counting)
+    assert [row[0] for row in run()] == [article.pk]
+    assert reads == []
