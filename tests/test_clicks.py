@@ -1,6 +1,6 @@
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection, connections
@@ -90,6 +90,35 @@ def test_visitor_without_cookie_is_recognised_by_address(client):
     for _ in range(3):
         Client(REMOTE_ADDR="10.0.0.9").post(url, HTTP_USER_AGENT=BROWSER_UA)
     assert click_count(article) == 1
+
+
+def test_fallback_visitor_id_is_salted_with_the_day():
+    """The fallback id is today's by default and changes with the day."""
+    today = timezone.localdate()
+    same = {"address": "10.0.0.9", "user_agent": BROWSER_UA}
+    assert clicks.fallback_visitor_id(**same) == clicks.fallback_visitor_id(**same, day=today)
+    assert clicks.fallback_visitor_id(**same) != clicks.fallback_visitor_id(
+        **same, day=today + timedelta(days=1)
+    )
+
+
+@pytest.mark.django_db
+def test_a_click_salts_and_counts_with_one_local_date(client, monkeypatch):
+    """The fallback id's salt and the daily row take the same date, read once per click."""
+    from django.core.cache import cache
+
+    from newsroom.models import DailyClickCount
+
+    article = ArticleFactory()
+    days = iter([date(2030, 1, 1), date(2030, 1, 2), date(2030, 1, 3)])
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: next(days))
+    client.post(reverse("newsroom:article-click", args=[article.pk]), HTTP_USER_AGENT=BROWSER_UA)
+    row = DailyClickCount.objects.get(article=article)
+    assert (row.day, row.count) == (date(2030, 1, 1), 1)
+    fallback = clicks.fallback_visitor_id(
+        address="127.0.0.1", user_agent=BROWSER_UA, day=date(2030, 1, 1)
+    )
+    assert cache.get(f"click:a{article.pk}:{fallback}") == 1
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ applied twice when a flush or a web process is interrupted.
 import hashlib
 import re
 import uuid
+from datetime import date
 from functools import lru_cache
 
 from django.conf import settings
@@ -66,15 +67,15 @@ def new_visitor_id() -> str:
     return uuid.uuid4().hex
 
 
-def fallback_visitor_id(*, address: str, user_agent: str) -> str:
+def fallback_visitor_id(*, address: str, user_agent: str, day: date | None = None) -> str:
     """
     A salted hash of address and user agent for visitors without our cookie.
 
-    The salt changes every day, so the stored keys cannot be joined across
-    days or reversed into an address.
+    The salt changes every day (``day``, by default today), so the stored keys
+    cannot be joined across days or reversed into an address.
     """
-    day = timezone.localdate().isoformat()
-    material = f"{settings.SECRET_KEY}|{day}|{address}|{user_agent}".encode()
+    day = day or timezone.localdate()
+    material = f"{settings.SECRET_KEY}|{day.isoformat()}|{address}|{user_agent}".encode()
     return "h" + hashlib.sha256(material).hexdigest()[:32]
 
 
@@ -134,13 +135,14 @@ def _daily_upsert_sql():
     return f"INSERT INTO {DAILY_TABLE} (article_id, day, count) VALUES (%s, %s, %s) {ADD_TO_DAY}"
 
 
-def article_click_increment(*, article_id: int, by: int = 1) -> int | None:
-    """Add ``by`` clicks to a visible article and today's row; the new count, or None."""
+def article_click_increment(*, article_id: int, by: int = 1, day: date | None = None) -> int | None:
+    """Add ``by`` clicks to a visible article and the row of ``day`` (by default
+    today); the new count, or None."""
     try:
         visible_sql, params = _visible_ids_sql(article_id)
     except sqlcache.OutOfRange:
         return None
-    day = timezone.localdate()
+    day = day or timezone.localdate()
     # Looked up once: each read through the ``connection`` proxy finds the
     # connection again, about a microsecond apiece.
     db = connections[DEFAULT_DB_ALIAS]
@@ -233,13 +235,13 @@ def _batch_keys(batch: str):
     return f"newsroom:clicks:batch:{batch}:totals", f"newsroom:clicks:batch:{batch}:daily"
 
 
-def buffered_increment(*, article_id: int) -> int | None:
+def buffered_increment(*, article_id: int, day: date | None = None) -> int | None:
     """Count a view in Redis; the displayed count includes what is not flushed yet."""
     stored = article_click_count(article_id=article_id)
     if stored is None:
         return None
     client = redis_client()
-    day = timezone.localdate().isoformat()
+    day = (day or timezone.localdate()).isoformat()
     pipe = client.pipeline(transaction=True)
     pipe.hincrby(PENDING_TOTALS, article_id, 1)
     pipe.hincrby(PENDING_DAILY, f"{article_id}:{day}", 1)
@@ -329,14 +331,16 @@ def _forget_batch(client, batch: str):
 # --- recording a view -------------------------------------------------------------------
 
 
-def article_view_record(*, article_id: int, visitor_ids: list[str], user_agent: str):
+def article_view_record(
+    *, article_id: int, visitor_ids: list[str], user_agent: str, day: date | None = None
+):
     """
-    Record one view; returns (counted, count). ``count`` is None when the
-    article is not visible to the public.
+    Record one view on ``day`` (by default today); returns (counted, count).
+    ``count`` is None when the article is not visible to the public.
     """
     if is_bot(user_agent) or not claim_view(visitor_ids=visitor_ids, article_id=article_id):
         reader = buffered_count if buffered() else article_click_count
         return False, reader(article_id=article_id)
     writer = buffered_increment if buffered() else article_click_increment
-    count = writer(article_id=article_id)
+    count = writer(article_id=article_id, day=day)
     return count is not None, count

@@ -9,6 +9,7 @@ image requests the beacon instead, so every path counts exactly once.
 import base64
 
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
@@ -20,9 +21,10 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 
 
 class ClickRecordingMixin:
-    def visitor_ids(self, request) -> list[str]:
+    def visitor_ids(self, request, day=None) -> list[str]:
         """The signed cookie's visitor id; without one, a new id to set and, until
-        the cookie comes back, the address and agent standing in for it."""
+        the cookie comes back, the address and agent standing in for it (salted
+        with ``day``, by default today)."""
         cookie_id = request.get_signed_cookie(
             clicks.VISITOR_COOKIE, default=None, salt=clicks.VISITOR_COOKIE_SALT
         )
@@ -35,14 +37,19 @@ class ClickRecordingMixin:
             clicks.fallback_visitor_id(
                 address=request.META.get("REMOTE_ADDR", ""),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                day=day,
             ),
         ]
 
     def record(self, request, pk):
+        # One local date for the request, for the fallback id's salt and the
+        # daily row: finding the current time zone costs 2 µs a time.
+        day = timezone.localdate()
         counted, count = clicks.article_view_record(
             article_id=pk,
-            visitor_ids=self.visitor_ids(request),
+            visitor_ids=self.visitor_ids(request, day),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            day=day,
         )
         if count is None:
             raise Http404("No such article.")
