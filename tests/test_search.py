@@ -314,20 +314,42 @@ def stored_vector(article):
 
 @postgres_only
 @pytest.mark.postgres
-def test_the_search_vector_names_the_bucket_python_computes():
-    """PostgreSQL's generated lexeme and ``time_bucket`` agree, at the edges of
-    a bucket too, and rescheduling an article moves it to its new bucket."""
+def test_the_search_vector_names_the_buckets_python_computes():
+    """PostgreSQL's generated lexemes and ``time_lexemes`` agree, at the edges of
+    a bucket too, and rescheduling an article moves it to its new buckets."""
     epoch, bucket = search.BUCKET_EPOCH, search.BUCKET
-    edges = [epoch + bucket - timedelta(microseconds=1), epoch + 328 * bucket, timezone.now()]
-    assert [search.time_bucket(moment) for moment in edges][:2] == [0, 328]
+    edges = [
+        epoch - timedelta(microseconds=1),
+        epoch + bucket - timedelta(microseconds=1),
+        epoch + 328 * bucket,
+        timezone.now(),
+    ]
+    assert [search.time_bucket(moment) for moment in edges][:3] == [-1, 0, 328]
+    assert search.time_lexemes(edges[2]) == ["_0.328", "_1.164", "_2.82", "_3.41", "_4.20", "_5.10"]
     for moment in edges:
         article = ArticleFactory(publish_at=moment)
-        assert f"'_{search.time_bucket(moment)}'" in stored_vector(article)
-    article.publish_at = edges[0]
+        vector = stored_vector(article)
+        assert all(f"'{lexeme}'" in vector for lexeme in search.time_lexemes(moment))
+    article.publish_at = edges[1]
     article.save()
     vector = stored_vector(article)
-    assert "'_0'" in vector
-    assert f"'_{search.time_bucket(edges[-1])}'" not in vector
+    assert "'_0.0'" in vector
+    assert f"'_0.{search.time_bucket(edges[-1])}'" not in vector
+
+
+def covered(lexeme):
+    level, number = map(int, lexeme[1:].split("."))
+    return range(number << level, (number + 1) << level)
+
+
+@pytest.mark.parametrize("start, end", [(309, 327), (327, 327), (-3, 2), (0, 63), (1, 200)])
+def test_window_lexemes_name_exactly_the_window(start, end):
+    """Each bucket of the window once, none outside it, in few lexemes."""
+    lexemes = search.window_lexemes(start, end)
+    buckets = [bucket for lexeme in lexemes for bucket in covered(lexeme)]
+    assert buckets == list(range(start, end + 1))
+    assert len(lexemes) <= 2 * search.BUCKET_LEVELS + (end - start) // 32
+    assert search.window_lexemes(309, 327) == ["_0.309", "_1.155", "_3.39", "_3.40"]
 
 
 def candidates(sql_params):

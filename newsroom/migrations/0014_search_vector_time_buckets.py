@@ -1,28 +1,38 @@
 """
-The search vector also holds the article's time bucket (PostgreSQL).
+The search vector also names the article's time buckets (PostgreSQL).
 
-Besides its words, every article's tsvector carries one lexeme naming the
-30-day period its publication time falls in, counted from 2000-01-01 UTC
-(``_327`` from 2026-11-10 to 2026-12-09). A search for a common word can then
-ask the index for matches among the recent periods only and rank those,
-instead of fetching every match in the archive from the table to find the
-newest (see ``newsroom/services/search.py``). The bucket is computed from
-``publish_at`` by PostgreSQL, so rescheduling an article moves it; the
-expression uses only immutable arithmetic, as a generated column must, and
-``search.time_bucket`` computes the same number in Python.
+Besides its words, every article's tsvector carries lexemes naming where its
+publication time falls: in which 30-day period counted from 2000-01-01 UTC
+(``_0.327`` for 2026-11-10 to 2026-12-09), and in which aligned run of 2, 4,
+8, 16 and 32 such periods (``_1.163`` … ``_5.10``). A search for a common word
+can then ask the index for matches in the recent periods only, named with a
+handful of lexemes, and rank those, instead of fetching every match in the
+archive from the table to find the newest (see ``newsroom/services/search.py``).
+PostgreSQL computes the lexemes from ``publish_at``, so rescheduling an
+article moves it; they use only immutable arithmetic, as a generated column
+must, and ``search.time_lexemes`` computes the same ones in Python.
 """
 
 from django.db import migrations
 
+LEVELS = 6
+LEXEMES_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION newsroom_time_lexemes(bucket bigint) RETURNS text[] "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN ARRAY["
+    + ", ".join(f"'_{level}.' || (bucket >> {level})" for level in range(LEVELS))
+    + "]"
+)
+BUCKET = (
+    "floor(extract(epoch FROM publish_at - '2000-01-01 00:00:00+00'::timestamptz) / 2592000)::bigint"
+)
 BUCKET_VECTOR = (
     "array_to_tsvector(string_to_array(search_document, ' ') || "
-    "('_' || floor(extract(epoch FROM publish_at - '2000-01-01 00:00:00+00'::timestamptz) "
-    "/ 2592000))::text)"
+    f"newsroom_time_lexemes({BUCKET}))"
 )
 WORDS_VECTOR = "array_to_tsvector(string_to_array(search_document, ' '))"
 
 
-def statements(vector):
+def vector_statements(vector):
     return (
         "DROP INDEX IF EXISTS article_search_idx",
         "ALTER TABLE newsroom_article DROP COLUMN IF EXISTS search_vector",
@@ -31,6 +41,13 @@ def statements(vector):
         "CREATE INDEX article_search_idx ON newsroom_article "
         "USING gin (search_vector) WITH (fastupdate = off)",
     )
+
+
+STATEMENTS = (LEXEMES_FUNCTION, *vector_statements(BUCKET_VECTOR))
+REVERSE = (
+    *vector_statements(WORDS_VECTOR),
+    "DROP FUNCTION IF EXISTS newsroom_time_lexemes(bigint)",
+)
 
 
 def run(statements):
@@ -45,6 +62,4 @@ def run(statements):
 class Migration(migrations.Migration):
     dependencies = [("newsroom", "0013_search_index_without_pending_list")]
 
-    operations = [
-        migrations.RunPython(run(statements(BUCKET_VECTOR)), run(statements(WORDS_VECTOR)))
-    ]
+    operations = [migrations.RunPython(run(STATEMENTS), run(REVERSE))]

@@ -47,9 +47,11 @@ CANDIDATES = 1000
 # a word in at least one article of 20 then finds its CANDIDATES there, and the
 # rest of the archive is never fetched (see ``_windowed_sql``).
 WINDOW_ARTICLES = 20 * CANDIDATES
-# Time buckets (migration 0014): 30-day periods counted from 2000-01-01 UTC.
+# Time buckets (migration 0014): 30-day periods counted from 2000-01-01 UTC,
+# named alone and in aligned runs of 2, 4 … 2 ** (BUCKET_LEVELS - 1).
 BUCKET = timedelta(days=30)
 BUCKET_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+BUCKET_LEVELS = 6
 # A window of more periods than this (a quiet site) is not worth a first pass.
 MAX_WINDOW_BUCKETS = 60
 WINDOW_CACHE_KEY = "newsroom:search:window"
@@ -188,8 +190,36 @@ def _candidates_sql(tokens, department, now, *, tsquery=None):
 
 
 def time_bucket(moment) -> int:
-    """The 30-day period ``moment`` falls in, as the search vector's ``_N`` lexeme."""
+    """The 30-day period ``moment`` falls in, counted from 2000-01-01 UTC."""
     return (moment - BUCKET_EPOCH) // BUCKET
+
+
+def time_lexemes(moment) -> list[str]:
+    """The lexemes of ``moment``'s bucket and of the aligned runs holding it,
+    as PostgreSQL puts them in the search vector (``_level.number``)."""
+    bucket = time_bucket(moment)
+    return [f"_{level}.{bucket >> level}" for level in range(BUCKET_LEVELS)]
+
+
+def window_lexemes(start: int, end: int) -> list[str]:
+    """
+    The fewest lexemes naming buckets ``start`` to ``end`` and nothing else:
+    the largest aligned runs that fit, so a window of nineteen periods is four
+    lexemes, not nineteen. The index's work per match grows with the number
+    of lexemes it has to check.
+    """
+    lexemes, bucket = [], start
+    while bucket <= end:
+        level = 0
+        while (
+            level < BUCKET_LEVELS - 1
+            and bucket % (2 << level) == 0
+            and bucket + (2 << level) - 1 <= end
+        ):
+            level += 1
+        lexemes.append(f"_{level}.{bucket >> level}")
+        bucket += 1 << level
+    return lexemes
 
 
 def window_start(now):
@@ -215,7 +245,7 @@ def _windowed_sql(tokens, department, now):
 
     Ranking the newest matches of a common word meant fetching every match
     from the table for its date: 7,000 rows for the newest 1,000 at 100,000
-    articles. The index also knows each article's time bucket (migration 0014),
+    articles. The index also knows each article's time buckets (migration 0014),
     so the first pass asks it for matches in the window's buckets only. If
     those are ``CANDIDATES`` or more, they are the newest ones, since every
     later article is in the window; otherwise the second pass adds the matches
@@ -226,7 +256,7 @@ def _windowed_sql(tokens, department, now):
     if start is None or end - start >= MAX_WINDOW_BUCKETS:
         return _candidates_sql(tokens, department, now)
     words = tsquery_text(tokens)
-    window = " | ".join(f"'_{bucket}'" for bucket in range(start, end + 1))
+    window = " | ".join(f"'{lexeme}'" for lexeme in window_lexemes(start, end))
     recent, recent_params = _candidates_sql(
         tokens, department, now, tsquery=f"{words} & ({window})"
     )
