@@ -21,6 +21,7 @@ import html
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import connection
@@ -84,9 +85,11 @@ def build_document(*parts: str) -> str:
     return " ".join(dict.fromkeys(document_tokens(text)))
 
 
-def query_runs(query: str) -> list[str]:
-    """The query's CJK and Latin/digit runs, normalised (what gets highlighted)."""
-    return RUN_RE.findall(normalize(query[:MAX_QUERY_LENGTH]))
+@lru_cache(maxsize=256)
+def query_runs(query: str) -> tuple[str, ...]:
+    """The query's CJK and Latin/digit runs, normalised (what gets highlighted).
+    Remembered: a page of results asks for them sixty times."""
+    return tuple(RUN_RE.findall(normalize(query[:MAX_QUERY_LENGTH])))
 
 
 def query_tokens(query: str) -> list[str]:
@@ -330,10 +333,14 @@ def _spans(text: str, query: str):
             terms.extend(run[i : i + 2] for i in range(len(run) - 1))
     spans = []
     for term in sorted(set(terms), key=len, reverse=True):
-        for match in re.finditer(re.escape(term), folded):
-            start, end = index[match.start()], index[match.end() - 1] + 1
+        # Left to right without overlaps, as re.finditer would; terms are
+        # plain text, and str.find needs no pattern built for each.
+        at = folded.find(term)
+        while at >= 0:
+            start, end = index[at], index[at + len(term) - 1] + 1
             if not any(s < end and start < e for s, e in spans):
                 spans.append((start, end))
+            at = folded.find(term, at + len(term))
     return sorted(spans)
 
 
