@@ -282,20 +282,11 @@ def test_click_endpoint_query_budget(client, django_assert_num_queries):
 
 
 @pytest.mark.django_db
-def test_increment_reads_nothing_through_the_connection_proxy(monkeypatch):
+def test_increment_reads_nothing_through_the_connection_proxy(proxy_reads):
     """A click uses the connection object itself: each read through the proxy finds it again."""
-    from django.utils.connection import ConnectionProxy
-
     article = ArticleFactory()
     clicks.article_click_increment(article_id=article.pk)  # compiles and prepares
-    reads = []
-    proxied = ConnectionProxy.__getattr__
-
-    def counting(proxy, item):
-        reads.append(item)
-        return proxied(proxy, item)
-
-    monkeypatch.setattr(ConnectionProxy, "__getattr__", counting)
+    reads = proxy_reads()
     assert clicks.article_click_increment(article_id=article.pk) == 2
     assert reads == []
 

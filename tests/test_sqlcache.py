@@ -146,10 +146,9 @@ def test_prepared_statements_use_one_generic_plan():
     assert plans and all(custom == 0 for _generic, custom in plans)
 
 
-def test_bound_and_execute_read_nothing_through_the_connection_proxy(monkeypatch):
+def test_bound_and_execute_read_nothing_through_the_connection_proxy(proxy_reads):
     """bound() and execute() look the connection up once; a proxy read finds it again."""
     from django.db import connections
-    from django.utils.connection import ConnectionProxy
 
     article = ArticleFactory()
     db = connections["default"]
@@ -161,13 +160,6 @@ def test_bound_and_execute_read_nothing_through_the_connection_proxy(monkeypatch
             return cursor.fetchall()
 
     run()  # compiles and prepares
-    reads = []
-    proxied = ConnectionProxy.__getattr__
-
-    def counting(proxy, item):
-        reads.append(item)
-        return proxied(proxy, item)
-
-    monkeypatch.setattr(ConnectionProxy, "__getattr__", counting)
+    reads = proxy_reads()
     assert [row[0] for row in run()] == [article.pk]
     assert reads == []
