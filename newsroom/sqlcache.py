@@ -75,7 +75,8 @@ def bound(key, build, **values):
     ``OutOfRange``: no row can match it.
     """
     # Each attribute read through the ``connection`` proxy looks the
-    # connection up again (about a microsecond): this and _run look it up once.
+    # connection up again (about a microsecond): every function here looks it
+    # up once and passes it on.
     db = connections[DEFAULT_DB_ALIAS]
     cache_key = (key, db.vendor)
     compiled = _cache.get(cache_key)
@@ -168,9 +169,7 @@ def _prepared_state(db):
     return state
 
 
-def uses_prepared_statements(db=None):
-    if db is None:
-        db = connections[DEFAULT_DB_ALIAS]
+def uses_prepared_statements(db):
     return db.vendor == "postgresql" and settings.NEWSROOM_PREPARED_STATEMENTS
 
 
@@ -202,10 +201,9 @@ def _statement(db, key, sql, params):
     return state, name, f"{prepare}; {run}"
 
 
-def _run(key, sql, params, work, prefix="", db=None):
-    """``work(sql, params)`` with the query as a prepared statement where it can be."""
-    if db is None:
-        db = connections[DEFAULT_DB_ALIAS]
+def _run(db, key, sql, params, work, prefix=""):
+    """``work(sql, params)`` with the query as a prepared statement of ``db``
+    where it can be."""
     if not uses_prepared_statements(db):
         return work(prefix + sql, params)
     state, name, statement = _statement(db, key, sql, params)
@@ -233,13 +231,15 @@ def raw_rows(model, key, sql, params):
     the model's fields set as attributes.
     """
 
+    db = connections[DEFAULT_DB_ALIAS]
+
     def work(statement, params):
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(statement, params)
-            load = _loader(model, sql, cursor.description)
+            load = _loader(db, model, sql, cursor.description)
             return [load(row) for row in cursor.fetchall()]
 
-    return _run(key, sql, params, work)
+    return _run(db, key, sql, params, work)
 
 
 # How the columns of a statement's rows become model instances, by (model,
@@ -248,17 +248,17 @@ def raw_rows(model, key, sql, params):
 _loaders = {}
 
 
-def _loader(model, sql, description):
-    cache_key = (model, sql, connection.vendor)
+def _loader(db, model, sql, description):
+    cache_key = (model, sql, db.vendor)
     load = _loaders.get(cache_key)
     if load is None:
-        load = _loaders[cache_key] = _make_loader(model, description)
+        load = _loaders[cache_key] = _make_loader(db, model, description)
     return load
 
 
-def _make_loader(model, description):
+def _make_loader(db, model, description):
     """A function from one row to a model instance, as RawQuerySet builds it."""
-    name_of = connection.introspection.identifier_converter
+    name_of = db.introspection.identifier_converter
     columns = [name_of(column[0]) for column in description]
     fields = {name_of(field.column): field for field in model._meta.fields}
     init_fields = [field for field in model._meta.fields if name_of(field.column) in columns]
@@ -272,10 +272,10 @@ def _make_loader(model, description):
     for pos, column in enumerate(columns):
         if column in fields:
             col = fields[column].get_col(model._meta.db_table)
-            functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            functions = db.ops.get_db_converters(col) + col.get_db_converters(db)
             if functions:
                 converters.append((pos, functions, col))
-    alias = connection.alias
+    alias = db.alias
     new = model.__new__
 
     def load(row):
@@ -284,7 +284,7 @@ def _make_loader(model, description):
             for pos, functions, col in converters:
                 value = row[pos]
                 for convert in functions:
-                    value = convert(value, col, connection)
+                    value = convert(value, col, db)
                 row[pos] = value
         # What Model.from_db() ends with, without running __init__ per row:
         # a list page loads forty instances and __init__ (a setattr and two
@@ -309,4 +309,4 @@ def execute(cursor, key, sql, params, *, prefix=""):
     statement, after ``prefix`` (statements without parameters, ending in
     "; ") in the same round trip.
     """
-    return _run(key, sql, params, cursor.execute, prefix, db=cursor.db)
+    return _run(cursor.db, key, sql, params, cursor.execute, prefix)

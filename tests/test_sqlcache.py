@@ -163,3 +163,15 @@ def test_bound_and_execute_read_nothing_through_the_connection_proxy(proxy_reads
     reads = proxy_reads()
     assert [row[0] for row in run()] == [article.pk]
     assert reads == []
+
+
+def test_raw_rows_read_nothing_through_the_connection_proxy(proxy_reads):
+    """raw_rows() looks the connection up once for the query and its loader."""
+    article = ArticleFactory()
+    sql = f"SELECT id, title FROM {Article._meta.db_table} WHERE id = %s"
+    sqlcache.raw_rows(Article, "test-raw-proxy", sql, [article.pk])  # prepares, makes the loader
+    reads = proxy_reads()
+    assert [row.pk for row in sqlcache.raw_rows(Article, "test-raw-proxy", sql, [article.pk])] == [
+        article.pk
+    ]
+    assert reads == []
