@@ -3,7 +3,7 @@
 # on a Debian 12 made fresh with debootstrap. Run as root on a Debian or
 # Ubuntu machine with access to Debian's mirror and PyPI:
 #
-#     deploy/try-on-debian.sh          # about 5 minutes; TRIAL_ROOT=/var/tmp/newsroom-trial
+#     deploy/try-on-debian.sh          # about 3 minutes; TRIAL_ROOT=/var/tmp/newsroom-trial
 #
 # The new system runs in its own network namespace (reaching the internet
 # through NAT), so its PostgreSQL, Redis, nginx and gunicorn take the usual

@@ -13,8 +13,8 @@ On PostgreSQL the tokens become a stored tsvector as they are
 the title's tokens one more (0012), so a
 search never scans the table; on SQLite a LIKE scan over
 the same tokens stands in. Results rank title matches first, then newer.
-The vector also names the article's 30-day time bucket (0014), so a common
-word is looked for among recent articles first (``_windowed_sql``).
+The vector also names the article's time buckets (0014), so a common word
+is looked for among recent articles first (``_windowed_sql``).
 """
 
 import html
@@ -23,7 +23,6 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.expressions import RawSQL
@@ -32,6 +31,7 @@ from django.utils.safestring import mark_safe
 
 from newsroom import sqlcache
 from newsroom.models import Article, Category
+from newsroom.services.pagecache import versioned_value
 
 # The index the PostgreSQL query below is answered from (migration 0009: a stored
 # tsvector column, search_vector, generated from search_document), as seed_bench
@@ -55,7 +55,6 @@ BUCKET_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 BUCKET_LEVELS = 6
 # A window of more periods than this (a quiet site) is not worth a first pass.
 MAX_WINDOW_BUCKETS = 60
-WINDOW_CACHE_KEY = "newsroom:search:window"
 WINDOW_CACHE_SECONDS = 600
 MAX_QUERY_LENGTH = 100
 MAX_TOKENS = 12
@@ -229,16 +228,18 @@ def window_start(now):
     """
     The first time bucket of the search window: the bucket of the
     ``WINDOW_ARTICLES``-th newest published article, or None when there are
-    not that many. Remembered for ten minutes: it only decides how much the
-    first pass looks at, never what a search finds.
+    not that many. Remembered with the content version, for ten minutes at
+    most: it only decides how much the first pass looks at, never what a
+    search finds.
     """
-    remembered = cache.get(WINDOW_CACHE_KEY)
-    if remembered is None:
+
+    def build():
         newest = Article.objects.published(at=now).newest_first()
         moments = newest.values_list("publish_at", flat=True)[WINDOW_ARTICLES - 1 : WINDOW_ARTICLES]
-        remembered = (time_bucket(moments[0]) if moments else None,)
-        cache.set(WINDOW_CACHE_KEY, remembered, WINDOW_CACHE_SECONDS)
-    return remembered[0]
+        # In a tuple: the cache cannot tell a remembered None from a miss.
+        return (time_bucket(moments[0]) if moments else None,)
+
+    return versioned_value("search-window", build, WINDOW_CACHE_SECONDS)[0]
 
 
 def _windowed_sql(tokens, department, now):
