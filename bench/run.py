@@ -149,7 +149,8 @@ def measure_clicks(base, ids, seconds, settle=None):
         settle()
     clicks["stored"] = stored_clicks() - before
     clicks["lost"] = clicks["clicks_sent"] - clicks["stored"]
-    clicks["accepted_per_second"] = round(clicks["clicks_counted"] / seconds, 1)
+    # Over the window as click.lua timed it, not its nominal length.
+    clicks["accepted_per_second"] = round(clicks["clicks_counted"] / clicks["counting_seconds"], 1)
     return clicks
 
 
@@ -314,9 +315,10 @@ def wrk(url, *, duration, connections, script=None, script_args=()):
     result["requests"] = int(requests[1])
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     result["non_2xx"] = int(errors[1]) if errors else 0
-    clicks = re.search(r"CLICKS sent=(\d+) counted=(\d+)", output)
+    clicks = re.search(r"CLICKS sent=(\d+) counted=(\d+) window=([\d.]+)", output)
     if clicks:
         result["clicks_sent"], result["clicks_counted"] = int(clicks[1]), int(clicks[2])
+        result["counting_seconds"] = float(clicks[3])
     return result
 
 
