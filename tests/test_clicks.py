@@ -1,3 +1,4 @@
+import json
 import threading
 import time
 from datetime import date, timedelta
@@ -10,7 +11,7 @@ from django.utils.http import parse_http_date
 
 from newsroom.models import Article
 from newsroom.services import clicks
-from newsroom.views.clicks import ArticleClickView
+from newsroom.views.clicks import ArticleClickView, count_json
 from tests.factories import ArticleFactory
 
 BROWSER_UA = (
@@ -69,6 +70,11 @@ def test_click_answers_are_never_cached(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("count, counted", [(0, False), (7, True), (2**63 - 1, False)])
+def test_click_answer_is_the_json_an_encoder_would_write(count, counted):
+    assert count_json(count, counted) == json.dumps({"count": count, "counted": counted}).encode()
+
+
 def test_click_endpoint_counts_different_visitors():
     """Two visitors (different cookies and addresses) each count."""
     from django.test import Client
