@@ -69,12 +69,12 @@ def test_click_answers_are_never_cached(client):
     assert parse_http_date(response["Expires"]) <= time.time()
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("count, counted", [(0, False), (7, True), (2**63 - 1, False)])
 def test_click_answer_is_the_json_an_encoder_would_write(count, counted):
     assert count_json(count, counted) == json.dumps({"count": count, "counted": counted}).encode()
 
 
+@pytest.mark.django_db
 def test_click_endpoint_counts_different_visitors():
     """Two visitors (different cookies and addresses) each count."""
     from django.test import Client
