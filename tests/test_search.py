@@ -360,6 +360,7 @@ def candidates(sql_params):
 
 @postgres_only
 @pytest.mark.postgres
+@pytest.mark.parametrize("recent_index", [False, True])
 @pytest.mark.parametrize("scoped", [False, True])
 @pytest.mark.parametrize(
     "query, expected",
@@ -370,9 +371,13 @@ def candidates(sql_params):
         ("没有", 0),
     ],
 )
-def test_the_window_finds_exactly_what_one_pass_finds(monkeypatch, scoped, query, expected):
+def test_the_window_finds_exactly_what_one_pass_finds(
+    monkeypatch, recent_index, scoped, query, expected
+):
     """Two passes or one, the same candidates in the same order, title matches
-    marked the same; scheduled and taken-down articles stay out of both."""
+    marked the same; scheduled and taken-down articles stay out of both. The
+    first pass reads the window through its time buckets or, once built, the
+    index of recent articles."""
     monkeypatch.setattr(search, "CANDIDATES", 6)
     monkeypatch.setattr(search, "WINDOW_ARTICLES", 12)
     sqlcache.clear()  # the compiled statements hold the candidate limit
@@ -393,11 +398,14 @@ def test_the_window_finds_exactly_what_one_pass_finds(monkeypatch, scoped, query
     ArticleFactory(title="招生讲座学院", publish_at=now + timedelta(days=1))
     ArticleFactory(title="招生讲座学院", status=Article.Status.TAKEN_DOWN)
     department = column.department if scoped else None
+    if recent_index:
+        assert search.refresh_recent_index(now).startswith("Built")
 
     tokens = search.query_tokens(query)
     one_pass = candidates(search._candidates_sql(tokens, department, now))
     sql, params = search._windowed_sql(tokens, department, now)
     assert sql.startswith("WITH recent")
+    assert ("publish_at >= '" in sql) == recent_index
     assert candidates((sql, params)) == one_pass
     assert len(one_pass) == (min(expected, 4) if scoped and query == "讲座" else expected)
     if query == "招生":
@@ -434,3 +442,99 @@ def test_no_window_when_it_would_span_too_many_buckets(monkeypatch):
     monkeypatch.setattr(search, "MAX_WINDOW_BUCKETS", search.MAX_WINDOW_BUCKETS + 1)
     sql, _ = search._windowed_sql(search.query_tokens("招生"), None, now)
     assert sql.startswith("WITH recent")
+
+
+# --- the index of recent articles ---------------------------------------------------------
+
+
+def recent_indexes():
+    with connection.cursor() as cursor:
+        return search._recent_indexes(cursor)
+
+
+def seed_weekly(count, *, now, title="招生"):
+    """``count`` articles a week apart, the newest an hour old."""
+    for i in range(count):
+        ArticleFactory(title=f"{title}{i}", publish_at=now - timedelta(days=7 * i, hours=1))
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_recent_index_follows_the_window(monkeypatch):
+    """Built from the window's first bucket, kept while the window stays, built
+    again and the old one dropped when it moves, dropped on a small site."""
+    monkeypatch.setattr(search, "WINDOW_ARTICLES", 10)
+    now = timezone.now()
+    seed_weekly(6, now=now)
+    assert search.refresh_recent_index(now).startswith("No recent-articles index")
+    assert recent_indexes() == []
+
+    seed_weekly(20, now=now, title="讲座")
+    built = search.refresh_recent_index(now)
+    since = search.bucket_start(search._window_start(now))
+    name = f"{search.RECENT_INDEX_PREFIX}{since:%Y%m%d}"
+    assert built == f"Built the recent-articles index {name}."
+    assert recent_indexes() == [(name, True)]
+    assert search.recent_index_since() == since
+    assert search.refresh_recent_index(now).endswith("is up to date.")
+
+    later = now + timedelta(days=200)
+    seed_weekly(10, now=later, title="会议")
+    moved = search.refresh_recent_index(later)
+    assert moved.startswith("Built") and name not in moved
+    assert [valid for _, valid in recent_indexes()] == [True]
+    assert search.recent_index_since() == search.bucket_start(search._window_start(later))
+
+    Article.objects.update(status=Article.Status.DRAFT)
+    assert search.refresh_recent_index(later).startswith("No recent-articles index")
+    assert recent_indexes() == []
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_an_interrupted_build_is_never_used_and_is_cleared(monkeypatch):
+    """A concurrent build that failed leaves an invalid index behind."""
+    monkeypatch.setattr(search, "WINDOW_ARTICLES", 5)
+    now = timezone.now()
+    seed_weekly(8, now=now)
+    leftover = f"{search.RECENT_INDEX_PREFIX}29990101"
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"CREATE INDEX {leftover} ON newsroom_article (publish_at)")
+        cursor.execute(
+            "UPDATE pg_index SET indisvalid = false WHERE indexrelid = %s::regclass", [leftover]
+        )
+    assert search.recent_index_since() is None
+    search.refresh_recent_index(now)
+    assert [name for name, _ in recent_indexes()] != [leftover]
+    assert leftover not in [name for name, _ in recent_indexes()]
+    assert search.recent_index_since() == search.bucket_start(search._window_start(now))
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_the_first_pass_can_read_the_recent_index_as_a_prepared_statement(monkeypatch):
+    """The window's first day is written into the statement, not passed as a
+    parameter: a generic plan (what a prepared statement runs) can then use the
+    partial index. Sequential scans are turned off so that the plan shows which
+    indexes are usable at all on so small a table."""
+    monkeypatch.setattr(search, "WINDOW_ARTICLES", 5)
+    now = timezone.now()
+    seed_weekly(12, now=now)
+    search.refresh_recent_index(now)
+    ((name, _valid),) = recent_indexes()
+    sql, params = search._windowed_sql(search.query_tokens("招生"), None, now)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE recent_pass AS {sqlcache._numbered(sql)}")
+        cursor.execute(f"EXPLAIN EXECUTE recent_pass ({', '.join(['%s'] * len(params))})", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE recent_pass")
+    assert name in plan
+
+
+def test_no_recent_index_without_postgresql():
+    if connection.vendor == "postgresql":
+        pytest.skip("the SQLite answer")
+    assert search.refresh_recent_index().endswith("the database is not PostgreSQL.")
