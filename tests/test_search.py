@@ -1,7 +1,9 @@
 from datetime import timedelta
+from io import StringIO
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -534,7 +536,30 @@ def test_the_first_pass_can_read_the_recent_index_as_a_prepared_statement(monkey
     assert name in plan
 
 
-def test_no_recent_index_without_postgresql():
+@postgres_only
+@pytest.mark.postgres
+def test_one_refresh_at_a_time(monkeypatch):
+    """While another session refreshes (holds the lock), a refresh does nothing."""
+    monkeypatch.setattr(search, "WINDOW_ARTICLES", 5)
+    seed_weekly(8, now=timezone.now())
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [search.RECENT_INDEX_LOCK])
+        assert search.refresh_recent_index().startswith("Another refresh")
+        assert recent_indexes() == []
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [search.RECENT_INDEX_LOCK])
+        assert search.refresh_recent_index().startswith("Built")
+    finally:
+        other.close()
+
+
+def test_refresh_search_index_command_says_what_it_did():
+    out = StringIO()
+    call_command("refresh_search_index", stdout=out)
     if connection.vendor == "postgresql":
-        pytest.skip("the SQLite answer")
-    assert search.refresh_recent_index().endswith("the database is not PostgreSQL.")
+        expected = "No recent-articles index: the archive is small enough for one pass.\n"
+    else:
+        expected = "No recent-articles index: the database is not PostgreSQL.\n"
+    assert out.getvalue() == expected

@@ -69,6 +69,8 @@ RECENT_INDEX_PREFIX = "article_search_since_"
 # postings and 20,000 dates read, 12 ms) instead of this one (1,400, 6 ms).
 # Written this way, the first pass can use this index and no other.
 RECENT_INDEX_VECTOR = "strip(search_vector)"
+# The advisory lock a refresh holds (an arbitrary number of our own).
+RECENT_INDEX_LOCK = 7_202_614
 MAX_QUERY_LENGTH = 100
 MAX_TOKENS = 12
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
@@ -324,6 +326,31 @@ def drop_recent_indexes():
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
+def _replace_recent_index(cursor, wanted, wanted_name):
+    """Build ``wanted_name`` unless it is there, drop every other recent-articles
+    index; the indexes there were before, as ``_recent_indexes`` lists them."""
+    # Outside a transaction the index is built and dropped without blocking
+    # writes to the articles; inside one (tests), it cannot be.
+    concurrently = "" if connection.in_atomic_block else "CONCURRENTLY "
+    if connection.in_atomic_block:
+        # Indexes cannot change under deferred checks still pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    existing = _recent_indexes(cursor)
+    for name, valid in existing:
+        if not valid:  # an interrupted concurrent build
+            cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {name}")
+    if wanted_name and (wanted_name, True) not in existing:
+        cursor.execute(
+            f"CREATE INDEX {concurrently}{wanted_name} ON {Article._meta.db_table} "
+            f"USING gin (({RECENT_INDEX_VECTOR})) WITH (fastupdate = off) "
+            f"WHERE {_since_sql(wanted)}"
+        )
+    for name, valid in existing:
+        if valid and name != wanted_name:
+            cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {name}")
+    return existing
+
+
 def refresh_recent_index(now=None) -> str:
     """
     Build the index of the recent articles for the window as it now is, and
@@ -347,27 +374,16 @@ def refresh_recent_index(now=None) -> str:
     if start is not None and time_bucket(now) - start < MAX_WINDOW_BUCKETS:
         wanted = bucket_start(start)
     wanted_name = wanted and f"{RECENT_INDEX_PREFIX}{wanted:%Y%m%d}"
-    # Outside a transaction the index is built and dropped without blocking
-    # writes to the articles; inside one (tests), it cannot be.
-    concurrently = "" if connection.in_atomic_block else "CONCURRENTLY "
-    table = Article._meta.db_table
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            # Indexes cannot change under deferred checks still pending.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        existing = _recent_indexes(cursor)
-        for name, valid in existing:
-            if not valid:  # an interrupted concurrent build
-                cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {name}")
-        if wanted_name and (wanted_name, True) not in existing:
-            cursor.execute(
-                f"CREATE INDEX {concurrently}{wanted_name} ON {table} "
-                f"USING gin (({RECENT_INDEX_VECTOR})) WITH (fastupdate = off) "
-                f"WHERE {_since_sql(wanted)}"
-            )
-        for name, valid in existing:
-            if valid and name != wanted_name:
-                cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {name}")
+        # One refresh at a time (a timer on two servers, a person by hand):
+        # two concurrent builds of one index would fail, or drop each other's.
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [RECENT_INDEX_LOCK])
+        if not cursor.fetchone()[0]:
+            return "Another refresh of the recent-articles index is running; nothing done."
+        try:
+            existing = _replace_recent_index(cursor, wanted, wanted_name)
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [RECENT_INDEX_LOCK])
     if existing != ([(wanted_name, True)] if wanted_name else []):
         # Every process looks the window up again (it is kept with the
         # content version): none goes on naming a dropped index.
