@@ -326,12 +326,12 @@ def drop_recent_indexes():
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
-def _replace_recent_index(cursor, wanted, wanted_name):
+def _replace_recent_index(cursor, wanted, wanted_name, concurrently):
     """Build ``wanted_name`` unless it is there, drop every other recent-articles
     index; the indexes there were before, as ``_recent_indexes`` lists them."""
     # Outside a transaction the index is built and dropped without blocking
     # writes to the articles; inside one (tests), it cannot be.
-    concurrently = "" if connection.in_atomic_block else "CONCURRENTLY "
+    concurrently = "CONCURRENTLY " if concurrently and not connection.in_atomic_block else ""
     if connection.in_atomic_block:
         # Indexes cannot change under deferred checks still pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -351,7 +351,7 @@ def _replace_recent_index(cursor, wanted, wanted_name):
     return existing
 
 
-def refresh_recent_index(now=None) -> str:
+def refresh_recent_index(now=None, *, concurrently=True) -> str:
     """
     Build the index of the recent articles for the window as it now is, and
     drop the one it replaces; says what it did.
@@ -364,7 +364,9 @@ def refresh_recent_index(now=None) -> str:
     daily (``manage.py refresh_search_index``). A stale index is never
     wrong, only slower: an old one holds more than the window, and one newer
     than the window sends more searches to the second pass. Small sites
-    (no window) need none, and lose theirs.
+    (no window) need none, and lose theirs. A bulk load passes
+    ``concurrently=False``: it builds the main index at the same time, and a
+    concurrent build would wait for that one to finish.
     """
     if connection.vendor != "postgresql":
         return "No recent-articles index: the database is not PostgreSQL."
@@ -381,7 +383,7 @@ def refresh_recent_index(now=None) -> str:
         if not cursor.fetchone()[0]:
             return "Another refresh of the recent-articles index is running; nothing done."
         try:
-            existing = _replace_recent_index(cursor, wanted, wanted_name)
+            existing = _replace_recent_index(cursor, wanted, wanted_name, concurrently)
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [RECENT_INDEX_LOCK])
     if existing != ([(wanted_name, True)] if wanted_name else []):
