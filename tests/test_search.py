@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import timedelta
 from io import StringIO
 
@@ -28,6 +29,29 @@ def found(client, q, **params):
 def test_document_tokens_are_cjk_unigrams_bigrams_and_words():
     """Chinese becomes characters and pairs; Latin and digits whole, normalised."""
     assert search.document_tokens("教学Ａｂ 2024") == ["教", "学", "教学", "ab", "2024"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新学期教学工作会议",
+        "２０２４年 ＡＢＣ",
+        "Straße ﬁ ①",
+        "e\u0301",
+        "Ａ\u0301",
+        "",
+        "数据科学・工作坊（一），　地点：图书馆！",
+        "".join(chr(code) for code in range(0xFF00, 0xFF70)),
+    ],
+)
+def test_normalize_is_nfkc_then_casefold(text):
+    """The full-width shortcut and the NFKC check change no result."""
+    assert search.normalize(text) == unicodedata.normalize("NFKC", text).casefold()
+
+
+def test_full_width_map_is_nfkc_own():
+    for code, mapped in search.FULL_WIDTH.items():
+        assert unicodedata.normalize("NFKC", chr(code)) == mapped
 
 
 def test_query_tokens():

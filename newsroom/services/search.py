@@ -78,8 +78,24 @@ RUN_RE = re.compile(f"[{CJK}]+|[a-z0-9]+")
 IS_CJK = re.compile(f"[{CJK}]")
 
 
+# The full-width forms of ASCII (U+FF01–FF5E) and the ideographic space, as
+# NFKC maps them: the only characters of most Chinese text it changes.
+FULL_WIDTH = {0x3000: " ", **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
+
+
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").casefold()
+    """
+    NFKC, then case-folded.
+
+    Normalising a title cost 20 µs, half the highlighting of a page of
+    results; mapping the full-width punctuation first leaves most Chinese
+    text already in NFKC, which is told in 0.2 µs. The mapping is NFKC's own,
+    so the result is the same.
+    """
+    text = (text or "").translate(FULL_WIDTH)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
 
 
 def document_tokens(text: str) -> list[str]:
