@@ -2,7 +2,8 @@
 deploy/backup.sh and deploy/restore.sh against the real PostgreSQL: a backup
 restores into an empty database with its articles, media and a search index
 that still answers, time buckets included (migration 0014's generated column
-calls a function of ours, which pg_restore must create before the table).
+calls a function of ours, which pg_restore must create before the table), and
+the index of recent articles.
 """
 
 import os
@@ -51,10 +52,20 @@ def run(script, *args, **env):
     )
 
 
-def test_a_backup_restores_with_a_working_search_index(tmp_path, restored_url):
+@pytest.fixture
+def recent_index(monkeypatch):
+    """A recent-articles index over a three-article window, dropped after the
+    test (its tables are emptied, not rolled back)."""
+    monkeypatch.setattr(search, "WINDOW_ARTICLES", 3)
+    yield
+    search.drop_recent_indexes()
+
+
+def test_a_backup_restores_with_a_working_search_index(tmp_path, restored_url, recent_index):
     published = timezone.now() - timezone.timedelta(days=3)
     article = ArticleFactory(title="数据科学工作坊开幕", publish_at=published)
     ArticleFactory.create_batch(3, title="其他新闻")
+    assert search.refresh_recent_index().startswith("Built")
     media = tmp_path / "media"
     (media / "uploads").mkdir(parents=True)
     (media / "uploads" / "photo.jpg").write_bytes(b"not really a jpeg")
@@ -75,6 +86,10 @@ def test_a_backup_restores_with_a_working_search_index(tmp_path, restored_url):
             [f"{search.tsquery_text(tokens)} & ({window})"],
         )
         assert cursor.fetchall() == [(article.pk,)]
+        # The recent-articles index comes back, ready for the first pass.
+        assert search._recent_indexes(cursor) == [
+            (f"{search.RECENT_INDEX_PREFIX}{search.recent_index_since():%Y%m%d}", True)
+        ]
         # A changed row gets its new buckets from the restored function too.
         cursor.execute(
             "UPDATE newsroom_article SET publish_at = publish_at - interval '400 days' "

@@ -29,6 +29,11 @@ def test_seeds_published_searchable_articles_on_several_connections(monkeypatch)
     assert len({a.title for a in articles}) == 40
     found, _has_next = search.search_page("第17期", start=0, size=20)
     assert [a.title for a in found] == [a.title for a in articles if "第17期" in a.title]
+    # Every third article of a column has a cover, so list pages show alike.
+    for column in {a.category for a in articles}:
+        in_column = articles.filter(category=column).order_by("publish_at", "pk")
+        covered = [a.cover_id is not None for a in in_column]
+        assert covered == [(i + 1) % 3 == 0 for i in range(len(covered))]
     # The main column holds most of them, for deep list pages.
     assert (
         articles.filter(category__slug="news", category__department__slug="bench-info").count() > 20
