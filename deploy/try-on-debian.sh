@@ -94,6 +94,7 @@ cat >"$ROOT/usr/local/sbin/systemctl" <<'EOF'
 # our own units run from their unit files.
 set -eu
 unit_value() { sed -n "s/^$1=//p" "/etc/systemd/system/$2.service" | tail -1; }
+mkdir -p /var/log/trial
 start_unit() {
     unit=$1
     [ -f "/etc/init.d/$unit" ] && exec "/etc/init.d/$unit" start
@@ -104,24 +105,18 @@ start_unit() {
         case $path in -*) continue ;; esac
         [ -e "$path" ] || { echo "$unit: ReadWritePaths $path does not exist"; exit 1; }
     done
-    user=$(unit_value User "$unit")
-    directory=$(unit_value WorkingDirectory "$unit")
-    environment=$(unit_value EnvironmentFile "$unit")
-    command=$(unit_value ExecStart "$unit")
-    mkdir -p /var/log/trial
-    runuser -u "$user" -- sh -c "cd '$directory' && set -a && . '$environment' && set +a && exec $command" \
-        >>"/var/log/trial/$unit.log" 2>&1 &
+    as_unit "$unit" >>"/var/log/trial/$unit.log" 2>&1 &
     echo $! >"/run/trial-$unit.pid"
 }
 run_once() {
     unit=$1
-    user=$(unit_value User "$unit")
-    directory=$(unit_value WorkingDirectory "$unit")
-    environment=$(unit_value EnvironmentFile "$unit")
-    command=$(unit_value ExecStart "$unit")
-    mkdir -p /var/log/trial
-    runuser -u "$user" -- sh -c "cd '$directory' && set -a && . '$environment' && set +a && exec $command" \
-        >>"/var/log/trial/$unit.log" 2>&1 || { cat "/var/log/trial/$unit.log"; exit 1; }
+    (as_unit "$unit") >>"/var/log/trial/$unit.log" 2>&1 || { cat "/var/log/trial/$unit.log"; exit 1; }
+}
+# The unit's ExecStart, as its User, in its WorkingDirectory, with its EnvironmentFile.
+# It replaces the shell it runs in: call it in a subshell (with & or in parentheses).
+as_unit() {
+    exec runuser -u "$(unit_value User "$1")" -- sh -c "cd '$(unit_value WorkingDirectory "$1")' && \
+        set -a && . '$(unit_value EnvironmentFile "$1")' && set +a && exec $(unit_value ExecStart "$1")"
 }
 command=$1; shift
 case $command in
