@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from newsroom import sqlcache
 from newsroom.models import Article
-from newsroom.services import moderation, search
+from newsroom.services import moderation, pagecache, search
 from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory
 
 pytestmark = pytest.mark.django_db
@@ -514,6 +514,23 @@ def test_recent_index_follows_the_window(monkeypatch):
     Article.objects.update(status=Article.Status.DRAFT)
     assert search.refresh_recent_index(later).startswith("No recent-articles index")
     assert recent_indexes() == []
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_the_recent_index_is_looked_for_only_with_a_window(monkeypatch, django_assert_num_queries):
+    """After a content change: one query on a small site, two with a window."""
+    monkeypatch.setattr(search, "WINDOW_ARTICLES", 5)
+    now = timezone.now()
+    seed_weekly(3, now=now)
+    pagecache.current_version()  # the version's own lookups, once per change
+    with django_assert_num_queries(1):
+        assert search._window(now) == (None, None)
+    seed_weekly(3, now=now - timedelta(days=30), title="讲座")  # a content change
+    start = search._window_start(now)
+    pagecache.current_version()
+    with django_assert_num_queries(2):
+        assert search._window(now) == (start, None)
 
 
 @postgres_only
