@@ -117,3 +117,25 @@ def article_change_data(article, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def seen_now(article):
+    """What a reviewer opening ``article`` now reads (the version an approval names)."""
+    from newsroom.services.moderation import review_seen
+
+    return review_seen(Article.objects.get(pk=article.pk))
+
+
+def moderation_fields(article):
+    """The version fields an approve or reject form carries for ``article`` as it is now."""
+    seen = seen_now(article)
+    return {"version": seen.version, "revision": "" if seen.revision is None else seen.revision}
+
+
+def listed_seen(client, url):
+    """The ``seen`` fields of a changelist page as the browser would post them back."""
+    import re
+
+    page = client.get(url)
+    assert page.status_code == 200
+    return re.findall(r'<input type="hidden" name="seen" value="([0-9:]+)">', page.text)

@@ -10,6 +10,7 @@ from tests.factories import (
     CategoryFactory,
     SuperuserFactory,
     image_bytes,
+    moderation_fields,
 )
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_admin_round_trip_article_with_uploaded_image(admin_user_client, client)
     assert article.status == Article.Status.DRAFT
     moderate = reverse("admin:newsroom_article_moderate", args=[article.pk])
     admin_user_client.post(moderate, {"move": "submit"})
-    admin_user_client.post(moderate, {"move": "approve"})
+    admin_user_client.post(moderate, {"move": "approve", **moderation_fields(article)})
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
 

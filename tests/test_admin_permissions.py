@@ -3,6 +3,8 @@ The permission matrix: each role × each action × own / other department,
 through the real admin URLs, including crafted POSTs.
 """
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -16,7 +18,10 @@ from tests.factories import (
     StaffFactory,
     SuperuserFactory,
     article_change_data,
+    listed_seen,
     member,
+    moderation_fields,
+    seen_now,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,8 +53,10 @@ def change_url(article):
 
 
 def moderate(client, article, move, **extra):
+    seen = moderation_fields(article) if move in ("approve", "reject") else {}
     return client.post(
-        reverse("admin:newsroom_article_moderate", args=[article.pk]), {"move": move, **extra}
+        reverse("admin:newsroom_article_moderate", args=[article.pk]),
+        {"move": move, **seen, **extra},
     )
 
 
@@ -195,9 +202,12 @@ def test_reviewer_bulk_approve_skips_other_departments(site):
     """Bulk approval by a reviewer reaches only their own department's articles."""
     own = ArticleFactory(category=site["own"], status=S.PENDING)
     other = ArticleFactory(category=site["other"], status=S.PENDING)
-    login(site["reviewer"]).post(
-        reverse("admin:newsroom_article_changelist"),
-        {"action": "approve_selected", "_selected_action": [own.pk, other.pk]},
+    client = login(site["reviewer"])
+    changelist = reverse("admin:newsroom_article_changelist")
+    seen = listed_seen(client, changelist) + [f"{other.pk}:{other.version}"]
+    client.post(
+        changelist,
+        {"action": "approve_selected", "_selected_action": [own.pk, other.pk], "seen": seen},
     )
     own.refresh_from_db()
     other.refresh_from_db()
@@ -210,8 +220,11 @@ def test_bulk_reject_asks_for_a_reason(site):
     client = login(site["reviewer"])
     url = reverse("admin:newsroom_reviewitem_changelist")
     ids = [a.pk for a in articles]
-    page = client.post(url, {"action": "reject_selected", "_selected_action": ids})
+    seen = listed_seen(client, url)
+    page = client.post(url, {"action": "reject_selected", "_selected_action": ids, "seen": seen})
     assert page.status_code == 200 and "reason" in page.text
+    carried = re.findall(r'name="seen" value="([0-9:]+)"', page.text)
+    assert sorted(carried) == sorted(seen)
     client.post(
         url,
         {
@@ -219,6 +232,7 @@ def test_bulk_reject_asks_for_a_reason(site):
             "_selected_action": ids,
             "confirm": "yes",
             "reason": "格式不规范",
+            "seen": carried,
         },
     )
     for article in articles:
@@ -440,7 +454,7 @@ def test_live_article_moved_to_a_department_without_review_waits(site):
     with pytest.raises(moderation_errors()):
         from newsroom.services import moderation
 
-        moderation.article_approve(article=article, user=site["reviewer"])
+        moderation.article_approve(article=article, seen=seen_now(article), user=site["reviewer"])
     assert Article.objects.get(pk=article.pk).category == site["own"]
 
 
@@ -479,9 +493,15 @@ def test_bulk_actions_apply_their_service_and_say_so_in_chinese(
 ):
     """Each bulk action moves the selected article through its service and reports it."""
     article = ArticleFactory(category=site["own"], **start)
-    response = login(site["admin"]).post(
-        reverse("admin:newsroom_article_changelist"),
-        {"action": action, "_selected_action": [article.pk]},
+    client = login(site["admin"])
+    changelist = reverse("admin:newsroom_article_changelist")
+    response = client.post(
+        changelist,
+        {
+            "action": action,
+            "_selected_action": [article.pk],
+            "seen": listed_seen(client, changelist),
+        },
         follow=True,
     )
     article.refresh_from_db()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from newsroom.models import Article, Revision, Transition
 from newsroom.services import moderation, revisions
-from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory, member
+from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory, member, seen_now
 
 pytestmark = pytest.mark.django_db
 S = Article.Status
@@ -66,8 +66,11 @@ MOVE_TABLE = [
 def test_state_machine(column, reviewer, source, move, allowed):
     """Only the moves of the workflow are possible, from each state."""
     article = ArticleFactory(category=column, status=source)
+    options = {"reason": "需要修改"} if move in ("reject", "take_down") else {}
+    if moderation.MOVES[move].decides_review:
+        options["seen"] = seen_now(article)
     call = lambda: moderation.transition(  # noqa: E731
-        article=article, user=reviewer, move=move, reason="需要修改"
+        article=article, user=reviewer, move=move, **options
     )
     if allowed:
         result = call()
@@ -85,12 +88,14 @@ def test_full_cycle_with_rejection_and_history(column, editor, reviewer):
     """Draft → submit → reject (reason) → resubmit → approve, every step recorded."""
     article = draft(column, editor)
     moderation.article_submit(article=article, user=editor)
-    moderation.article_reject(article=article, user=reviewer, reason="标题需要修改")
+    moderation.article_reject(
+        article=article, seen=seen_now(article), user=reviewer, reason="标题需要修改"
+    )
     article.refresh_from_db()
     assert article.status == S.REJECTED
     assert article.rejection_reason == "标题需要修改"
     moderation.article_submit(article=article, user=editor)
-    moderation.article_approve(article=article, user=reviewer)
+    moderation.article_approve(article=article, seen=seen_now(article), user=reviewer)
     article.refresh_from_db()
     assert article.status == S.PUBLISHED and article.rejection_reason == ""
     steps = list(
@@ -112,7 +117,9 @@ def test_reject_needs_a_reason(column, editor, reviewer):
     article = draft(column, editor)
     moderation.article_submit(article=article, user=editor)
     with pytest.raises(moderation.ModerationError):
-        moderation.article_reject(article=article, user=reviewer, reason="   ")
+        moderation.article_reject(
+            article=article, seen=seen_now(article), user=reviewer, reason="   "
+        )
     article.refresh_from_db()
     assert article.status == S.PENDING
 
@@ -122,8 +129,10 @@ def test_editor_cannot_review(column, editor):
     article = draft(column, editor)
     moderation.article_submit(article=article, user=editor)
     for call in (
-        lambda: moderation.article_approve(article=article, user=editor),
-        lambda: moderation.article_reject(article=article, user=editor, reason="x"),
+        lambda: moderation.article_approve(article=article, seen=seen_now(article), user=editor),
+        lambda: moderation.article_reject(
+            article=article, seen=seen_now(article), user=editor, reason="x"
+        ),
         lambda: moderation.article_take_down(article=article, user=editor),
         lambda: moderation.article_pin(article=article, user=editor),
     ):
@@ -139,7 +148,7 @@ def test_reviewer_of_another_department_cannot_review(column, editor):
     article = draft(column, editor)
     moderation.article_submit(article=article, user=editor)
     with pytest.raises(moderation.NotPermitted):
-        moderation.article_approve(article=article, user=other_reviewer)
+        moderation.article_approve(article=article, seen=seen_now(article), user=other_reviewer)
     with pytest.raises(moderation.NotPermitted):
         moderation.article_submit(article=article, user=other_reviewer)
 
@@ -153,7 +162,9 @@ def test_outcome_is_mailed_to_the_author(
         moderation.article_submit(article=article, user=editor)
     assert mail.outbox == []  # submitting is silent
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.article_reject(article=article, user=reviewer, reason="请补充时间地点")
+        moderation.article_reject(
+            article=article, seen=seen_now(article), user=reviewer, reason="请补充时间地点"
+        )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["editor@example.edu.cn"]
     assert "运动会通知" in mail.outbox[0].subject
@@ -168,7 +179,9 @@ def test_approve_with_future_time_schedules(column, editor, reviewer):
     article = draft(column, editor)
     moderation.article_submit(article=article, user=editor)
     when = timezone.now() + timedelta(hours=2)
-    moderation.article_approve(article=article, user=reviewer, publish_at=when)
+    moderation.article_approve(
+        article=article, seen=seen_now(article), user=reviewer, publish_at=when
+    )
     published = Article.objects.published
     assert not published(at=when - timedelta(seconds=1)).filter(pk=article.pk).exists()
     assert published(at=when).filter(pk=article.pk).exists()
@@ -235,7 +248,7 @@ def test_editor_change_to_published_article_waits_for_review(column, editor, rev
     assert (public.title, public.body) == ("已发布标题", "<p>旧正文</p>")
     assert article in Article.objects.awaiting_review()
 
-    moderation.article_approve(article=public, user=reviewer)
+    moderation.article_approve(article=public, seen=seen_now(public), user=reviewer)
     public = Article.objects.published().get(pk=article.pk)
     assert (public.title, public.body) == ("修改后的标题", "<p>新正文</p>")
     revision.refresh_from_db()
@@ -249,7 +262,9 @@ def test_rejecting_a_pending_edit_keeps_the_live_version(column, editor, reviewe
     edit = Article.objects.get(pk=article.pk)
     edit.title = "不合适的修改"
     revisions.article_save(article=edit, user=editor, base_version=edit.version)
-    moderation.article_reject(article=article, user=reviewer, reason="不符合规范")
+    moderation.article_reject(
+        article=article, seen=seen_now(article), user=reviewer, reason="不符合规范"
+    )
     article.refresh_from_db()
     assert article.status == S.PUBLISHED and article.title == "原文"
     assert article.rejection_reason == "不符合规范"
@@ -305,5 +320,5 @@ def test_superuser_may_do_everything(column):
     """A site admin reviews in every department without a membership."""
     boss = SuperuserFactory()
     article = ArticleFactory(category=column, status=S.PENDING)
-    moderation.article_approve(article=article, user=boss)
+    moderation.article_approve(article=article, seen=seen_now(article), user=boss)
     assert Article.objects.published().filter(pk=article.pk).exists()

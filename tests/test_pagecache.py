@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from newsroom.models import Article
 from newsroom.services import moderation, pagecache, revisions
-from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory, member
+from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory, member, seen_now
 from tests.test_clicks import BROWSER_UA
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_publishing_shows_on_lists_and_neighbours_at_once(client, column, boss):
     client.get(older.get_absolute_url())
     client.get(column.get_absolute_url())
     pending = ArticleFactory(category=column, title="刚批准的文章", status=Article.Status.PENDING)
-    moderation.article_approve(article=pending, user=boss)
+    moderation.article_approve(article=pending, seen=seen_now(pending), user=boss)
     assert "刚批准的文章" in client.get(column.get_absolute_url()).text
     assert "刚批准的文章" in client.get(older.get_absolute_url()).text
 

@@ -25,6 +25,13 @@ from newsroom.models import (
 from newsroom.services import moderation, revisions
 
 from .attachments import AttachmentInline, save_attachment_formset
+from .review import (
+    approve_selected,
+    reject_selected,
+    seen_from_post,
+    seen_input,
+    stale_review_response,
+)
 from .scoping import DepartmentScopedAdminMixin
 
 
@@ -140,42 +147,9 @@ class ModerationActionsMixin:
         gettext_lazy("Submitted for review"),
         moderation.article_submit,
     )
-    approve_selected = bulk_action(
-        gettext_lazy("Approve and publish selected articles"),
-        gettext_lazy("Approved"),
-        moderation.article_approve,
-    )
-
-    @admin.action(description=gettext_lazy("Reject selected articles…"))
-    def reject_selected(self, request, queryset):
-        reason = request.POST.get("reason", "").strip()
-        if "confirm" in request.POST:
-            if reason:
-                run_bulk(
-                    self,
-                    request,
-                    queryset,
-                    _("Rejected"),
-                    lambda a: moderation.article_reject(
-                        article=a, user=request.user, reason=reason
-                    ),
-                )
-                return None
-            self.message_user(
-                request, _("Give the author a reason for the rejection."), messages.ERROR
-            )
-        return TemplateResponse(
-            request,
-            "admin/newsroom/article/reject_selected.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject articles"),
-                "articles": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "reason": reason,
-            },
-        )
+    # Approvals and rejections carry the version each row was loaded at.
+    approve_selected = approve_selected
+    reject_selected = reject_selected
 
     take_down_selected = bulk_action(
         gettext_lazy("Take selected articles down"),
@@ -209,7 +183,7 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
     inlines = (AttachmentInline,)
     change_form_template = "admin/newsroom/article/change_form.html"
     change_list_template = "admin/newsroom/article/change_list.html"
-    list_display = ("title", "category", "status", "publish_at", "is_pinned", "click_count")
+    list_display = ("title", "category", "status_seen", "publish_at", "is_pinned", "click_count")
     list_filter = (DepartmentListFilter, ("category", CategoryListFilter), "status", "is_pinned")
     list_select_related = ("category__department",)
     search_fields = ("title",)
@@ -228,6 +202,10 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     sortable_by = ("title", "status", "publish_at", "is_pinned", "click_count")
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_seen(self, obj):
+        return format_html("{}{}", obj.get_status_display(), seen_input(obj))
 
     def get_fieldsets(self, request, obj=None):
         publishing = ["status", "publish_at"]
@@ -382,40 +360,51 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
         article = self.get_article(request, object_id)
         move = request.POST.get("move", "")
         try:
-            if move in moderation.MOVES:
-                publish_at = None
-                if move == "approve" and request.POST.get("publish_at"):
-                    publish_at = parse_local_datetime(request.POST["publish_at"])
-                moderation.transition(
-                    article=article,
-                    user=request.user,
-                    move=move,
-                    reason=request.POST.get("reason", ""),
-                    publish_at=publish_at,
-                )
-                self.message_user(
-                    request,
-                    _("The article was %(move)s.") % {"move": moderation.move_label(move)},
-                    messages.SUCCESS,
-                )
-            elif move == "pin":
-                until = request.POST.get("until")
-                moderation.article_pin(
-                    article=article,
-                    user=request.user,
-                    until=parse_local_datetime(until) if until else None,
-                )
-                self.message_user(request, _("The article is pinned."), messages.SUCCESS)
-            elif move == "unpin":
-                moderation.article_unpin(article=article, user=request.user)
-                self.message_user(request, _("The article is no longer pinned."), messages.SUCCESS)
-            else:
-                self.message_user(request, _("Unknown action."), messages.ERROR)
+            message = self.moderate(request, article, move)
+        except moderation.StaleReview as stale:
+            return stale_review_response(request, self, article, stale)
         except moderation.NotPermitted:
             raise
         except (moderation.ModerationError, ValueError) as error:
             self.message_user(request, getattr(error, "message", str(error)), messages.ERROR)
+        else:
+            self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[article.pk]))
+
+    def moderate(self, request, article, move):
+        """Apply the posted move through its service; the success message, or an error."""
+        data, user = request.POST, request.user
+        if move == "approve":
+            publish_at = data.get("publish_at", "").strip()
+            moderation.article_approve(
+                article=article,
+                user=user,
+                seen=seen_from_post(data),
+                publish_at=parse_local_datetime(publish_at) if publish_at else None,
+            )
+        elif move == "reject":
+            moderation.article_reject(
+                article=article,
+                user=user,
+                reason=data.get("reason", ""),
+                seen=seen_from_post(data),
+            )
+        elif move == "submit":
+            moderation.article_submit(article=article, user=user)
+        elif move == "take_down":
+            moderation.article_take_down(article=article, user=user, reason=data.get("reason", ""))
+        elif move == "pin":
+            until = data.get("until", "").strip()
+            moderation.article_pin(
+                article=article, user=user, until=parse_local_datetime(until) if until else None
+            )
+            return _("The article is pinned.")
+        elif move == "unpin":
+            moderation.article_unpin(article=article, user=user)
+            return _("The article is no longer pinned.")
+        else:
+            raise moderation.ModerationError(_("Unknown action."))
+        return _("The article was %(move)s.") % {"move": moderation.move_label(move)}
 
     def revision_compare_view(self, request, object_id):
         article = self.get_article(request, object_id)
@@ -468,6 +457,7 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
                     "pending_revision": moderation.pending_revision(article),
                     "can_review": moderation.can_review(user, article),
                     "moves": moderation.allowed_moves(article.status),
+                    "seen": moderation.review_seen(article),
                     "now_local": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
                 }
             )
@@ -475,10 +465,13 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
 
 
 def parse_local_datetime(value):
-    """A datetime-local input value in the site's time zone; ValueError if malformed."""
+    """A datetime-local input value in the site's time zone; ValueError if malformed
+    or outside the years a news article can have."""
     from datetime import datetime
 
     moment = datetime.strptime(value.strip()[:16], "%Y-%m-%dT%H:%M")
+    if not 1900 <= moment.year <= 2999:
+        raise ValueError(_("Give a time between the years 1900 and 2999."))
     return timezone.make_aware(moment)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.models import ReviewItem
 
 from .content import ModerationActionsMixin
+from .review import seen_input
 from .scoping import DepartmentScopedAdminMixin
 
 
@@ -40,9 +41,10 @@ class ReviewQueueAdmin(ModerationActionsMixin, DepartmentScopedAdminMixin, admin
     @admin.display(description=_("review"))
     def links(self, obj):
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}" target="_blank" rel="noopener">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}" target="_blank" rel="noopener">{}</a>{}',
             reverse("admin:newsroom_article_change", args=[obj.pk]),
             _("Review"),
             reverse("newsroom:article-preview", args=[obj.pk]),
             _("Preview"),
+            seen_input(obj),
         )

@@ -1,39 +1,143 @@
 """
 The review workflow (先审后发): the state machine and who may move an article.
 
-Every status change of an article goes through ``transition()`` here, whatever
-calls it (admin buttons, bulk actions, the review queue, the shell), so the
-allowed moves, the role checks and the history record are written once.
+Every status change of an article goes through the ``article_<move>`` service
+functions here, whatever calls them (admin buttons, bulk actions, the review
+queue, the preview page, the shell); ``transition()`` is the same by name. The
+allowed moves are the ``MOVES`` table; the role checks and the history record
+are written once, in ``_apply_move``.
 
     draft ──submit──▶ pending ──approve──▶ published ──take down──▶ taken down
       rejected ◀──reject──┘                     taken down / rejected ──submit──▶ pending
 
 A published article with an edit waiting for review (a pending revision) is
 approved or rejected the same way; its live content changes only on approval.
+
+An approval or a rejection names the version the reviewer saw (``Seen``): if
+the article or its pending revision changed since, it is refused
+(``StaleReview``) and nothing is published. Every approval, from wherever,
+goes through ``article_approve``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from newsroom.models import Article, Department, Revision, Transition
+from newsroom.models import Article, Revision, Transition
+from newsroom.services import notifications, revisions
+from newsroom.services.access import (
+    ModerationError,
+    NotPermitted,
+    can_edit,
+    can_review,
+    require_edit,
+    require_review,
+    reviews_column,
+)
+
+__all__ = [
+    "MOVES",
+    "ModerationError",
+    "NotPermitted",
+    "Seen",
+    "StaleReview",
+    "allowed_moves",
+    "article_approve",
+    "article_pin",
+    "article_reject",
+    "article_submit",
+    "article_take_down",
+    "article_unpin",
+    "can_edit",
+    "can_review",
+    "move_label",
+    "pending_revision",
+    "require_edit",
+    "require_review",
+    "review_seen",
+    "reviews_column",
+    "transition",
+]
 
 Status = Article.Status
 
 
-class ModerationError(Exception):
-    """A move the state machine does not allow (shown to the user as an error)."""
+@dataclass(frozen=True)
+class Seen:
+    """What a reviewer had in front of them: the article's version and, when
+    there was one, the number of the revision shown (the pending edit, or the
+    latest revision of a submitted article)."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    version: int
+    revision: int | None = None
 
 
-class NotPermitted(ModerationError, PermissionDenied):
-    """The user's role in the article's department does not allow this (a 403)."""
+class StaleReview(ModerationError):
+    """The article changed after the reviewer read it; nothing was decided."""
+
+    def __init__(self, *, article, seen: Seen):
+        who = article.updated_by.get_username() if article.updated_by else _("someone")
+        when = timezone.localtime(article.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+        super().__init__(
+            _(
+                "%(who)s changed this article at %(when)s, after you opened it. Nothing was "
+                "published or rejected: read the changes and decide again."
+            )
+            % {"who": who, "when": when}
+        )
+        self.article = article
+        self.seen = seen
+
+
+@dataclass
+class Step:
+    """One move being applied: the locked article and what the caller gave."""
+
+    article: Article
+    user: object
+    edit: Revision | None
+    reason: str
+    publish_at: object
+    now: object
+
+
+def _submit(step):
+    step.article.submitted_at = step.now
+    step.article.rejection_reason = ""
+
+
+def _approve(step):
+    article, edit = step.article, step.edit
+    if edit is not None:
+        # An edit that moves the article to another department needs a reviewer there too.
+        moved_to = edit.fields.get("category_id", article.category_id)
+        if moved_to != article.category_id and not reviews_column(step.user, moved_to):
+            raise NotPermitted(_("Only a reviewer of this department may do this."))
+        revisions.revision_apply(article=article, revision=edit)
+    if step.publish_at is not None:
+        article.publish_at = step.publish_at
+    elif article.status != Status.PUBLISHED and article.publish_at < step.now:
+        # A stale date from the draft would bury the article in its column.
+        article.publish_at = step.now
+    article.rejection_reason = ""
+    article.submitted_at = None
+
+
+def _reject(step):
+    step.article.rejection_reason = step.reason
+    if step.edit is not None:
+        step.edit.state = Revision.State.SAVED
+        step.edit.note = _("Rejected: %(reason)s") % {"reason": step.reason[:150]}
+        step.edit.save(update_fields=["state", "note"])
+    step.article.submitted_at = None
+
+
+def _nothing(step):
+    pass
 
 
 @dataclass(frozen=True)
@@ -41,21 +145,51 @@ class Move:
     name: str
     sources: frozenset
     target: str
-    needs_reviewer: bool
+    label: str
+    effect: Callable[[Step], None]
+    needs_reviewer: bool = True
+    # Approve and reject decide on what a reviewer read: they name it (Seen) and
+    # also decide a pending edit of a live article, which stays published.
+    decides_review: bool = False
+    needs_reason: bool = False
 
 
 MOVES = {
-    "submit": Move(
-        "submit",
-        frozenset({Status.DRAFT, Status.REJECTED, Status.TAKEN_DOWN}),
-        Status.PENDING,
-        needs_reviewer=False,
-    ),
-    "approve": Move("approve", frozenset({Status.PENDING}), Status.PUBLISHED, needs_reviewer=True),
-    "reject": Move("reject", frozenset({Status.PENDING}), Status.REJECTED, needs_reviewer=True),
-    "take_down": Move(
-        "take_down", frozenset({Status.PUBLISHED}), Status.TAKEN_DOWN, needs_reviewer=True
-    ),
+    move.name: move
+    for move in (
+        Move(
+            "submit",
+            frozenset({Status.DRAFT, Status.REJECTED, Status.TAKEN_DOWN}),
+            Status.PENDING,
+            gettext_lazy("submitted for review"),
+            _submit,
+            needs_reviewer=False,
+        ),
+        Move(
+            "approve",
+            frozenset({Status.PENDING}),
+            Status.PUBLISHED,
+            gettext_lazy("approved"),
+            _approve,
+            decides_review=True,
+        ),
+        Move(
+            "reject",
+            frozenset({Status.PENDING}),
+            Status.REJECTED,
+            gettext_lazy("rejected"),
+            _reject,
+            decides_review=True,
+            needs_reason=True,
+        ),
+        Move(
+            "take_down",
+            frozenset({Status.PUBLISHED}),
+            Status.TAKEN_DOWN,
+            gettext_lazy("taken down"),
+            _nothing,
+        ),
+    )
 }
 
 
@@ -64,94 +198,67 @@ def allowed_moves(status):
     return [move.name for move in MOVES.values() if status in move.sources]
 
 
-# --- who may do what ----------------------------------------------------------
-
-
-def can_edit(user, article) -> bool:
-    if article.category_id is None:
-        return Department.objects.editable_by(user).exists()
-    return Department.objects.editable_by(user).filter(categories=article.category_id).exists()
-
-
-def can_review(user, article) -> bool:
-    return reviews_column(user, article.category_id)
-
-
-def reviews_column(user, category_id) -> bool:
-    return Department.objects.reviewable_by(user).filter(categories=category_id).exists()
-
-
-def require_edit(user, article):
-    if not can_edit(user, article):
-        raise NotPermitted(_("You may not edit articles of this department."))
-
-
-def require_review(user, article):
-    if not can_review(user, article):
-        raise NotPermitted(_("Only a reviewer of this department may do this."))
-
-
-# --- the transitions ----------------------------------------------------------
+def move_label(move):
+    return str(MOVES[move].label)
 
 
 def pending_revision(article):
     return article.revisions.filter(state=Revision.State.PENDING).first()
 
 
-@transaction.atomic
-def transition(*, article: Article, user, move: str, reason: str = "", publish_at=None):
-    """Apply one move of the state machine to an article, record it and tell the author."""
-    from newsroom.services import notifications, revisions
-
-    spec = MOVES[move]
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    if spec.needs_reviewer:
-        require_review(user, article)
-    else:
-        require_edit(user, article)
-
+def review_seen(article) -> Seen:
+    """What a reviewer shown ``article`` now is looking at (for the forms to carry)."""
     edit = pending_revision(article) if article.status == Status.PUBLISHED else None
-    if edit is not None and move == "approve":
-        # An edit that moves the article to another department needs a reviewer there too.
-        moved_to = edit.fields.get("category_id", article.category_id)
-        if moved_to != article.category_id and not reviews_column(user, moved_to):
-            raise NotPermitted(_("Only a reviewer of this department may do this."))
-    if edit is not None and move in ("approve", "reject"):
+    if edit is None:
+        edit = article.revisions.order_by("-number").first()
+    return Seen(version=article.version, revision=edit.number if edit else None)
+
+
+# --- the transitions ----------------------------------------------------------
+
+
+def _target(spec: Move, article: Article, edit) -> str:
+    if edit is not None and spec.decides_review:
         # Reviewing an edit of a live article: its status stays published.
-        target = Status.PUBLISHED
-    elif article.status not in spec.sources:
+        return Status.PUBLISHED
+    if article.status not in spec.sources:
         raise ModerationError(
             _("An article that is “%(status)s” cannot be %(move)s.")
-            % {"status": article.get_status_display(), "move": move_label(move)}
+            % {"status": article.get_status_display(), "move": spec.label}
         )
-    else:
-        target = spec.target
+    return spec.target
 
-    if move == "reject" and not reason.strip():
+
+def _check_seen(spec: Move, article: Article, edit, seen: Seen | None):
+    if not spec.decides_review:
+        return
+    if seen is None:
+        raise ModerationError(_("Say which version of the article you reviewed."))
+    edit_changed = edit is not None and seen.revision is not None and edit.number != seen.revision
+    if article.version != seen.version or edit_changed:
+        raise StaleReview(article=article, seen=seen)
+
+
+@transaction.atomic
+def _apply_move(*, article, user, move, reason="", publish_at=None, seen=None):
+    """Apply one move of the MOVES table to an article, record it and tell the author."""
+    spec = MOVES[move]
+    article = (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=article.pk)
+    )
+    (require_review if spec.needs_reviewer else require_edit)(user, article)
+    edit = pending_revision(article) if article.status == Status.PUBLISHED else None
+    _check_seen(spec, article, edit, seen)
+    target = _target(spec, article, edit)
+    reason = (reason or "").strip()
+    if spec.needs_reason and not reason:
         raise ModerationError(_("Give the author a reason for the rejection."))
 
     source = article.status
-    now = timezone.now()
-    if move == "submit":
-        article.submitted_at = now
-        article.rejection_reason = ""
-    elif move == "approve":
-        if edit is not None:
-            revisions.revision_apply(article=article, revision=edit)
-        if publish_at is not None:
-            article.publish_at = publish_at
-        elif source != Status.PUBLISHED and article.publish_at < now:
-            # A stale date from the draft would bury the article in its column.
-            article.publish_at = now
-        article.rejection_reason = ""
-        article.submitted_at = None
-    elif move == "reject":
-        article.rejection_reason = reason.strip()
-        if edit is not None:
-            edit.state = Revision.State.SAVED
-            edit.note = _("Rejected: %(reason)s") % {"reason": reason.strip()[:150]}
-            edit.save(update_fields=["state", "note"])
-        article.submitted_at = None
+    step = Step(article, user, edit, reason, publish_at, timezone.now())
+    spec.effect(step)
     article.status = target
     article.updated_by = user
     article.version += 1
@@ -161,37 +268,46 @@ def transition(*, article: Article, user, move: str, reason: str = "", publish_a
         from_status=source,
         to_status=target,
         actor=user,
-        reason=reason.strip() if reason else "",
-        created_at=now,
+        reason=reason,
+        created_at=step.now,
     )
     transaction.on_commit(lambda: notifications.notify_author(transition=record))
     return article
 
 
-def move_label(move):
-    return {
-        "submit": _("submitted for review"),
-        "approve": _("approved"),
-        "reject": _("rejected"),
-        "take_down": _("taken down"),
-    }[move]
-
-
 def article_submit(*, article, user):
-    return transition(article=article, user=user, move="submit")
+    return _apply_move(article=article, user=user, move="submit")
 
 
-def article_approve(*, article, user, publish_at=None):
-    """Publish now, or at ``publish_at`` (a future time schedules the article)."""
-    return transition(article=article, user=user, move="approve", publish_at=publish_at)
+def article_approve(*, article, user, seen: Seen, publish_at=None):
+    """
+    Publish what the reviewer read (``seen``), now or at ``publish_at`` (a future
+    time schedules the article). The one way in to publishing: the admin's button,
+    the preview page, the queue's bulk action and scheduled approvals all call it.
+    """
+    return _apply_move(article=article, user=user, move="approve", seen=seen, publish_at=publish_at)
 
 
-def article_reject(*, article, user, reason: str):
-    return transition(article=article, user=user, move="reject", reason=reason)
+def article_reject(*, article, user, reason: str, seen: Seen):
+    """Send back what the reviewer read (``seen``) with a reason for the author."""
+    return _apply_move(article=article, user=user, move="reject", reason=reason, seen=seen)
 
 
 def article_take_down(*, article, user, reason: str = ""):
-    return transition(article=article, user=user, move="take_down", reason=reason)
+    return _apply_move(article=article, user=user, move="take_down", reason=reason)
+
+
+SERVICES = {
+    "submit": article_submit,
+    "approve": article_approve,
+    "reject": article_reject,
+    "take_down": article_take_down,
+}
+
+
+def transition(*, article: Article, user, move: str, **options):
+    """A move by name, through its service function (so approvals too pass ``article_approve``)."""
+    return SERVICES[move](article=article, user=user, **options)
 
 
 @transaction.atomic

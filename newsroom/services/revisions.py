@@ -19,13 +19,13 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from newsroom.models import Article, Revision
-from newsroom.services.html import clean_body
-from newsroom.services.moderation import (
+from newsroom.services.access import (
     ModerationError,
     NotPermitted,
     can_review,
     require_edit,
 )
+from newsroom.services.html import clean_body
 
 # Editable content captured by a revision (the workflow fields are not content).
 CONTENT_FIELDS = tuple(Article._meta.get_field(name).attname for name in Article.CONTENT_FIELDS)
@@ -235,3 +235,36 @@ def revision_diff(older: Revision, newer: Revision):
             rows.append((line[0], line[2:]))
         changes.append((str(field.verbose_name), rows))
     return changes
+
+
+def _as_revision(article: Article) -> Revision:
+    """The article's current content as an unsaved revision (for a diff)."""
+    data = snapshot(article)
+    fields = {k: v for k, v in data.items() if k not in ("title", "body")}
+    return Revision(
+        article=article,
+        title=data["title"],
+        body=data["body"],
+        fields=fields,
+        created_by=article.updated_by,
+        created_at=article.updated_at,
+    )
+
+
+def review_changes(*, article: Article, seen_revision: int | None):
+    """
+    What changed since a reviewer read revision ``seen_revision``:
+    ``(read, current, changes)``; ``read`` is None when it is not known.
+    The current side is the pending edit of a live article, else its content.
+    """
+    current = article.revisions.filter(state=Revision.State.PENDING).first()
+    if current is None or article.status != Article.Status.PUBLISHED:
+        current = _as_revision(article)
+        latest = article.revisions.first()
+        if latest is not None and revision_diff(latest, current) == []:
+            current = latest
+    read = None
+    if seen_revision is not None:
+        read = article.revisions.filter(number=seen_revision).first()
+    changes = revision_diff(read, current) if read is not None else []
+    return read, current, changes

@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
@@ -34,14 +35,33 @@ class ArticlePreviewView(ArticlePageMixin, DetailView):
             revision = Revision.objects.filter(article=article, number=int(number)).first()
         else:
             revision = moderation.pending_revision(article)
+        self.review = self.review_forms(article, revision)
         if revision is not None:
             article = revisions.revision_preview(article=article, revision=revision)
         self.revision = revision
         self.department = article.category.department
         return article
 
+    def review_forms(self, article, revision):
+        """What the approve and reject buttons carry, for a reviewer looking at the
+        version a decision would take (not at an older revision)."""
+        awaiting = article.status == Article.Status.PENDING or (
+            article.status == Article.Status.PUBLISHED
+            and moderation.pending_revision(article) is not None
+        )
+        if not awaiting or not moderation.can_review(self.request.user, article):
+            return None
+        seen = moderation.review_seen(article)
+        if revision is not None and revision.number != seen.revision:
+            return None
+        return {
+            "seen": seen,
+            "url": reverse("admin:newsroom_article_moderate", args=[article.pk]),
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["review"] = self.review
         context["preview"] = True
         context["preview_revision"] = self.revision
         return context
