@@ -66,9 +66,10 @@ def clear_cache():
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    from tests.factories import StaffFactory
+    """Signed in as an editor of a department (who may upload images)."""
+    from tests.factories import DepartmentFactory, member
 
-    user = StaffFactory(username="editor")
+    user = member(DepartmentFactory(), "editor", username="editor")
     client.force_login(user)
     client.user = user
     return client

@@ -14,7 +14,14 @@ from PIL import Image as PILImage
 
 from newsroom.models import Image
 from newsroom.services.uploads import UploadRejected, image_create_from_upload
-from tests.factories import StaffFactory, UserFactory, image_bytes
+from tests.factories import (
+    DepartmentFactory,
+    StaffFactory,
+    SuperuserFactory,
+    UserFactory,
+    image_bytes,
+    member,
+)
 
 UPLOAD_URL = "/editor/images/"
 ICC = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
@@ -511,7 +518,7 @@ def test_view_refuses_a_file_larger_than_the_request_data_limit(settings, media_
     assert settings.NEWSROOM_UPLOAD_MAX_BYTES > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     content = photo_bytes() + b"\0" * settings.NEWSROOM_UPLOAD_MAX_BYTES
     client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(StaffFactory())
+    client.force_login(member(DepartmentFactory(), "editor"))
     client.get(reverse("admin:index"))
 
     response = client.post(
@@ -557,7 +564,7 @@ def test_view_with_csrf_checks_answers_400_when_form_data_is_too_big(settings):
     """With CSRF checks on, over-size form data is still a 400 (Django's page), never a 500."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     client = Client(enforce_csrf_checks=True)
-    client.force_login(StaffFactory())
+    client.force_login(member(DepartmentFactory(), "editor"))
     client.get(reverse("admin:index"))
 
     response = client.post(
@@ -628,7 +635,7 @@ def test_view_is_post_only(staff_client):
 def test_view_enforces_csrf(media_root):
     """Without the CSRF token the upload is refused; with the X-CSRFToken header it succeeds."""
     client = Client(enforce_csrf_checks=True)
-    client.force_login(StaffFactory())
+    client.force_login(member(DepartmentFactory(), "editor"))
     client.get(reverse("admin:index"))
     token = client.cookies["csrftoken"].value
 
@@ -639,3 +646,15 @@ def test_view_enforces_csrf(media_root):
     assert accepted.status_code == 200
     assert Image.objects.count() == 1
     assert len(stored_uploads(media_root)) == 1
+
+
+@pytest.mark.django_db
+def test_view_refuses_staff_without_a_membership(client, media_root):
+    """Staff who write in no department cannot upload; a site admin can."""
+    client.force_login(StaffFactory())
+    response = client.post(UPLOAD_URL, {"upload": upload(photo_bytes())})
+    assert response.status_code == 403
+    assert not Image.objects.exists()
+
+    client.force_login(SuperuserFactory())
+    assert client.post(UPLOAD_URL, {"upload": upload(photo_bytes())}).status_code == 200

@@ -248,7 +248,19 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
             kwargs["queryset"] = Category.objects.filter(
                 department__in=Department.objects.editable_by(request.user)
             ).select_related("department")
+        elif db_field.name == "cover":
+            # The choices, the autocomplete (ImageAdmin's scope) and what a POST
+            # may save: the images this user may use.
+            kwargs["queryset"] = Image.objects.usable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        cover = form.base_fields.get("cover")
+        if cover is not None and obj is not None and obj.cover_id:
+            # The cover the article has stays valid, whoever chose it.
+            cover.queryset = cover.queryset | Image.objects.filter(pk=obj.cover_id)
+        return form
 
     # The outcome of a save travels on the request: the ModelAdmin instance is
     # shared by every request (and thread) of the process.
@@ -476,20 +488,31 @@ def parse_local_datetime(value):
 
 
 class ImageScopeMixin(DepartmentScopedAdminMixin):
+    """Staff see the images they may use (their departments' and the shared
+    library, so that the cover autocomplete offers them) and change only their
+    departments' ones; the shared library is changed by site admins."""
+
     def scope(self, request, queryset):
-        user = request.user
-        if user.is_superuser:
-            return queryset
-        colleagues = Membership.objects.filter(
-            department__in=Department.objects.editable_by(user)
-        ).values("user_id")
-        return queryset.filter(Q(uploaded_by=user) | Q(uploaded_by__in=colleagues))
+        return queryset.usable_by(request.user)
+
+    def manages(self, request, obj):
+        return Image.objects.managed_by(request.user).filter(pk=obj.pk).exists() and (
+            request.user.is_superuser or not obj.is_shared
+        )
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.manages(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.manages(request, obj))
 
 
 class ImageAdminForm(forms.ModelForm):
     class Meta:
         model = Image
-        fields = ("file", "alt_text")
+        fields = ("file", "alt_text", "is_shared")
 
     def clean_file(self):
         from newsroom.services import uploads
@@ -508,7 +531,16 @@ class ImageAdminForm(forms.ModelForm):
 @admin.register(Image)
 class ImageAdmin(ImageScopeMixin, admin.ModelAdmin):
     form = ImageAdminForm
-    list_display = ("thumbnail", "__str__", "width", "height", "uploaded_by", "uploaded_at")
+    list_display = (
+        "thumbnail",
+        "__str__",
+        "width",
+        "height",
+        "uploaded_by",
+        "uploaded_at",
+        "is_shared",
+    )
+    list_filter = ("is_shared",)
     list_select_related = ("uploaded_by",)
     search_fields = ("alt_text", "original_name")
     readonly_fields = (
@@ -531,6 +563,12 @@ class ImageAdmin(ImageScopeMixin, admin.ModelAdmin):
         "uploaded_by",
         "uploaded_at",
     )
+
+    def get_fields(self, request, obj=None):
+        # Only site admins put an image in (or take it out of) the shared library.
+        if request.user.is_superuser:
+            return (*self.fields, "is_shared")
+        return self.fields
 
     @admin.display(description=gettext_lazy("preview"))
     def thumbnail(self, obj):

@@ -3,6 +3,8 @@ from django.contrib import admin
 from newsroom.models import Category, Department, Membership
 from newsroom.services.roles import membership_sync
 
+from .scoping import DepartmentScopedAdminMixin
+
 
 class CategoryInline(admin.TabularInline):
     model = Category
@@ -12,20 +14,26 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(DepartmentScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug")
     inlines = (CategoryInline,)
 
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=Department.objects.editable_by(request.user))
+
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(DepartmentScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "department", "slug", "order")
     list_filter = (("department", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("department",)
     search_fields = ("name", "department__name")
     ordering = ("department__order", "order")
+
+    def scope(self, request, queryset):
+        return queryset.filter(department__in=Department.objects.editable_by(request.user))
 
 
 @admin.register(Membership)

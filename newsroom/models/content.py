@@ -20,8 +20,33 @@ def upload_path(instance, filename):
     return f"uploads/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
+class ImageQuerySet(ChangesPublicPagesQuerySet):
+    def managed_by(self, user):
+        """Images of the user's departments: uploaded by them or a colleague."""
+        from .org import Department, Membership
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        colleagues = Membership.objects.filter(
+            department__in=Department.objects.editable_by(user)
+        ).values("user_id")
+        return self.filter(Q(uploaded_by=user) | Q(uploaded_by__in=colleagues))
+
+    def usable_by(self, user):
+        """Images the user may put on an article: their departments' and the shared library."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(Q(pk__in=self.managed_by(user).values("pk")) | Q(is_shared=True))
+
+
 class Image(ChangesPublicPages):
     """An uploaded picture: an article cover or an image placed in a body."""
+
+    objects = ImageQuerySet.as_manager()
 
     file = models.ImageField(
         _("file"),
@@ -49,6 +74,11 @@ class Image(ChangesPublicPages):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+    is_shared = models.BooleanField(
+        _("shared library"),
+        default=False,
+        help_text=_("Every department may use a shared image; only site admins change it."),
+    )
 
     class Meta:
         ordering = ("-uploaded_at", "-id")

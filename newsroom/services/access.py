@@ -8,7 +8,7 @@ below both (neither imports the other's checks).
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from newsroom.models import Department
+from newsroom.models import Department, Image
 
 
 class ModerationError(Exception):
@@ -45,3 +45,9 @@ def require_edit(user, article):
 def require_review(user, article):
     if not can_review(user, article):
         raise NotPermitted(_("Only a reviewer of this department may do this."))
+
+
+def require_image(user, image_id):
+    """An article may show only images its editor may use (see ``Image.objects.usable_by``)."""
+    if image_id is not None and not Image.objects.usable_by(user).filter(pk=image_id).exists():
+        raise NotPermitted(_("You may not use this image."))

@@ -24,6 +24,7 @@ from newsroom.services.access import (
     NotPermitted,
     can_review,
     require_edit,
+    require_image,
 )
 from newsroom.services.html import clean_body
 
@@ -94,6 +95,7 @@ def article_save(*, article: Article, user, base_version: int | None = None) -> 
     if article.pk is None:
         if article.is_pinned and not can_review(user, article):
             raise NotPermitted(_("Only a reviewer of this department may pin articles."))
+        require_image(user, article.cover_id)
         article.created_by = article.updated_by = user
         article.status = Article.Status.DRAFT
         article.save()
@@ -106,6 +108,8 @@ def article_save(*, article: Article, user, base_version: int | None = None) -> 
     )
     # The department before the edit decides too: nobody moves another's article in.
     require_edit(user, live)
+    if article.cover_id != live.cover_id:
+        require_image(user, article.cover_id)
     if base_version is not None and live.version != base_version:
         raise EditConflict(article=live)
     pin_changed = any(getattr(article, f) != getattr(live, f) for f in PIN_FIELDS)

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from newsroom.models import Membership
 from newsroom.services.uploads import UploadRejected, image_create_from_upload
 
 
@@ -18,11 +19,18 @@ class EditorImageUploadView(UserPassesTestMixin, View):
     http_method_names = ["post"]
 
     def test_func(self):
-        return self.request.user.is_staff
+        # Uploading is for those who write in a department (or site admins): a
+        # staff account with no membership has nowhere to put the picture.
+        user = self.request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        return user.is_superuser or Membership.objects.filter(user=user).exists()
 
     def handle_no_permission(self):
         # JSON, not a redirect to the login page: the editor shows the message.
-        return error_response(_("Only staff members may upload images."), status=403)
+        return error_response(
+            _("Only editors and reviewers of a department may upload images."), status=403
+        )
 
     def post(self, request):
         try:
