@@ -87,9 +87,11 @@ class DepartmentListFilter(admin.SimpleListFilter):
         return [(d.pk, d.name) for d in Department.objects.editable_by(request.user)]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(category__department_id=value)
+        # Only one of the offered departments filters; any other value (another
+        # department's id, a word, a number too large for the database) is ignored.
+        chosen = {str(pk): pk for pk, _name in self.lookup_choices}.get(self.value())
+        if chosen is not None:
+            return queryset.filter(category__department_id=chosen)
         return queryset
 
 
