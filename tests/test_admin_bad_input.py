@@ -26,9 +26,7 @@ pytestmark = pytest.mark.django_db
 # Out of range, negative, not a number, huge, and the odd ones that reach a database.
 BAD = [
     "-1",
-    "0",
     "abc",
-    "1.5",
     "99999999999999999999",
     "-99999999999999999999",
     "0001-01-01",
@@ -182,7 +180,7 @@ def test_every_changelist_filter_with_bad_values(site, role):
         assert_no_5xx(page, url)
         if page.status_code != 200:
             continue
-        params = {"q", "p", "o", "e", "_to_field", "_popup"}
+        params = {"q", "p", "o"}
         for spec in page.context["cl"].filter_specs:
             params.update(spec.expected_parameters())
         if model_admin.date_hierarchy:
@@ -271,7 +269,9 @@ def test_every_custom_admin_url_with_bad_values(site, role):
         for value in ["0001-01-01T00:00", "9999-12-31T23:59", "2026-13-45T99:99"]:
             data = {"move": "approve", "publish_at": value, "until": value}
             for move in ("approve", "pin"):
-                response = client.post(moderate, {**moderation_fields(article), **data, "move": move})
+                response = client.post(
+                    moderate, {**moderation_fields(article), **data, "move": move}
+                )
                 assert_no_5xx(response, f"{role} {move} {field}={value}")
 
 
