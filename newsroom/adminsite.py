@@ -42,6 +42,10 @@ class BadInputSafeChangeList(ChangeList):
     """A filter value the database cannot compare with is an incorrect lookup (?e=1)."""
 
     def get_filters(self, request):
+        # PostgreSQL cannot hold a NUL character in a string: no filter can match one.
+        values = [self.query, *(v for vs in self.filter_params.values() for v in vs)]
+        if any("\x00" in str(value) for value in values):
+            raise IncorrectLookupParameters("NUL character in a filter")
         try:
             return super().get_filters(request)
         except OverflowError as error:  # e.g. a date drill-down to year 10**20
