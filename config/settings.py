@@ -209,8 +209,38 @@ elif MEDIA_STORAGE == "filesystem":
 else:
     raise ImproperlyConfigured("NEWSROOM_MEDIA_STORAGE is 'filesystem' or 's3'.")
 
+# Attachments (附件) live apart from the public media, where neither nginx nor
+# /media/ can serve them; only the download view reads them (newsroom/storage.py).
+NEWSROOM_PRIVATE_ROOT = Path(os.environ.get("NEWSROOM_PRIVATE_ROOT", BASE_DIR / "private"))
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("NEWSROOM_S3_PRIVATE_BUCKET"):
+        raise ImproperlyConfigured(
+            "NEWSROOM_S3_PRIVATE_BUCKET must name a bucket without public access: "
+            "attachments of unpublished articles are kept there."
+        )
+    ATTACHMENT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **DEFAULT_STORAGE["OPTIONS"],
+            "bucket_name": os.environ["NEWSROOM_S3_PRIVATE_BUCKET"],
+            "custom_domain": None,
+            "default_acl": "private",
+            # Never a public URL: the download view streams the file.
+            "querystring_auth": True,
+            "object_parameters": {},
+        },
+    }
+else:
+    for public_root in (MEDIA_ROOT, STATIC_ROOT):
+        if NEWSROOM_PRIVATE_ROOT.resolve().is_relative_to(public_root.resolve()):
+            raise ImproperlyConfigured(
+                f"NEWSROOM_PRIVATE_ROOT ({NEWSROOM_PRIVATE_ROOT}) must not be inside {public_root}."
+            )
+    ATTACHMENT_STORAGE = {"BACKEND": "newsroom.storage.PrivateFileSystemStorage"}
+
 STORAGES = {
     "default": DEFAULT_STORAGE,
+    "attachments": ATTACHMENT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -117,3 +117,17 @@ def article_change_data(article, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def attach_pdf(article, *, marker=b"", name="附件.pdf"):
+    """A small PDF attached to the article through the upload rules (private storage)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from newsroom.services.attachments import attachment_create
+
+    data = b"%PDF-1.4\n" + marker + b"\n%%EOF\n"
+    return attachment_create(
+        article=article,
+        uploaded_file=SimpleUploadedFile(name, data, content_type="application/pdf"),
+        user=None,
+    )
