@@ -37,12 +37,44 @@ def env_list(name, default):
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
+# Development only: never accepted once DEBUG is off.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Keys that were published somewhere (examples, documentation) and so are no secret.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {
+        DEVELOPMENT_SECRET_KEY,
+        "change-me-to-a-long-random-string",  # deploy/newsroom.env.example
+        "change-me",
+        "changeme",
+        "secret",
+        "your-secret-key",
+        "django-insecure-change-me",
+    }
+)
+SECRET_KEY_MIN_LENGTH = 50
+MAKE_SECRET_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    # Development only: never used once DEBUG is off.
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+if not DEBUG:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
+            f"Make one with: {MAKE_SECRET_KEY}"
+        )
+    if SECRET_KEY in PLACEHOLDER_SECRET_KEYS or SECRET_KEY.lower().startswith(
+        ("change-me", "changeme", "django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is a published placeholder, not a secret. "
+            f"Make a new one with: {MAKE_SECRET_KEY}"
+        )
+    if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is {len(SECRET_KEY)} characters long; at least "
+            f"{SECRET_KEY_MIN_LENGTH} are needed. Make one with: {MAKE_SECRET_KEY}"
+        )
+elif not SECRET_KEY:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -62,6 +94,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.middleware.RefuseTraceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
