@@ -6,6 +6,7 @@ with no configuration at all (SQLite, DEBUG on, a throwaway secret key);
 production (``DJANGO_DEBUG`` off) refuses to start without a real secret key.
 """
 
+import ipaddress
 import os
 import tempfile
 from pathlib import Path
@@ -94,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it sees the visitor's address, not the proxy's.
+    "newsroom.proxies.ClientAddressMiddleware",
     "newsroom.middleware.RefuseTraceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -105,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Lets nginx's micro-cache tell real staff from a made-up cookie.
+    "newsroom.proxies.StaffCacheCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -304,7 +309,8 @@ AXES_COOLOFF_TIME = env_int("NEWSROOM_LOGIN_LOCKOUT_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else 0
+# The address newsroom.proxies.ClientAddressMiddleware settled on (trusted proxies only).
+AXES_CLIENT_IP_CALLABLE = "newsroom.proxies.request_client_address"
 AXES_VERBOSE = False
 
 if not DEBUG:
@@ -317,10 +323,43 @@ if not DEBUG:
     if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Addresses (or networks) of the reverse proxies in front of gunicorn, e.g.
+# 127.0.0.1 for the shipped nginx: only from them is X-Forwarded-For believed.
+NEWSROOM_TRUSTED_PROXIES = env_list("NEWSROOM_TRUSTED_PROXIES", [])
+for _proxy in NEWSROOM_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"NEWSROOM_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
+# Shared with nginx (deploy/nginx/newsroom.conf): signs the cookie that lets
+# signed-in staff skip nginx's micro-cache. Empty: staff get the micro-cache too.
+NEWSROOM_STAFF_COOKIE_SECRET = os.environ.get("NEWSROOM_STAFF_COOKIE_SECRET", "")
+
+# Notices to authors. With EMAIL_HOST set, mail goes out by SMTP;
+# `manage.py check --deploy` signs in to the server and reports a failure.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (port 465) exclude each other."
+    )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
 )
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,
