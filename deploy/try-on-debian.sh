@@ -4,6 +4,7 @@
 # Ubuntu machine with access to Debian's mirror and PyPI:
 #
 #     deploy/try-on-debian.sh          # about 5 minutes; TRIAL_ROOT=/var/tmp/newsroom-trial
+#     (TRIAL_NETNS, TRIAL_HOST_IF, TRIAL_NET: another namespace, interface and /30 for a second run)
 #
 # The new system runs in its own network namespace (reaching the internet
 # through NAT), so its PostgreSQL, Redis, nginx and gunicorn take the usual
@@ -26,9 +27,9 @@ set -eu
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 ROOT=${TRIAL_ROOT:-/var/tmp/newsroom-trial}
-NS=newsroom-trial
-HOST_IF=nrtrial0
-NET=10.231.0
+NS=${TRIAL_NETNS:-newsroom-trial}
+HOST_IF=${TRIAL_HOST_IF:-nrtrial0}
+NET=${TRIAL_NET:-10.231.0}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 say() { printf '\n== %s\n' "$*"; }
