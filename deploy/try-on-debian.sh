@@ -38,7 +38,8 @@ for tool in debootstrap ip iptables; do
     command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install debootstrap iproute2 iptables)"; exit 2; }
 done
 
-cleanup() {
+# In a subshell: its "set +e" must not switch off "set -e" for the rest of the script.
+cleanup() (
     set +e
     for pid in $(ip netns pids "$NS" 2>/dev/null); do kill "$pid" 2>/dev/null; done
     sleep 1
@@ -49,7 +50,7 @@ cleanup() {
     iptables -t nat -D POSTROUTING -s "$NET.0/30" -j MASQUERADE 2>/dev/null
     ip link del "$HOST_IF" 2>/dev/null
     ip netns del "$NS" 2>/dev/null
-}
+)
 trap cleanup EXIT INT TERM
 cleanup
 
@@ -247,7 +248,7 @@ def pdf(item, marker):
 published = article(Article.Status.PUBLISHED, "试验新闻")
 draft = article(Article.Status.DRAFT, "草稿")
 print(published.pk, pdf(published, b"PUBLIC-FILE").pk, pdf(draft, b"DRAFT-FILE").pk, pdf(draft, b"x").file.name)
-' >/tmp/ids
+' | tail -1 >/tmp/ids   # the last line: Django's shell first says what it imported
 read -r article public_attachment draft_attachment draft_file </tmp/ids
 
 page="$site/articles/$article/"
