@@ -190,3 +190,18 @@ def test_deploy_check_passes_when_mail_can_be_sent(settings, smtp_server):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server
     assert mail_can_be_sent() == []
+
+
+@pytest.mark.django_db
+def test_the_server_log_sees_the_client_address(settings):
+    """The WSGI environ gunicorn's access log reads (%(h)s) holds the client's address after."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.client import RequestFactory
+
+    settings.NEWSROOM_TRUSTED_PROXIES = ["127.0.0.1"]
+    environ = RequestFactory()._base_environ(
+        PATH_INFO="/healthz", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.2"
+    )
+    WSGIHandler()(environ, lambda status, headers: None)
+    assert environ["REMOTE_ADDR"] == "10.0.0.2"
+    assert environ["NEWSROOM_PROXY_ADDR"] == "127.0.0.1"
