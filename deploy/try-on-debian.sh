@@ -50,6 +50,7 @@ cleanup() (
     iptables -t nat -D POSTROUTING -s "$NET.0/30" -j MASQUERADE 2>/dev/null
     ip link del "$HOST_IF" 2>/dev/null
     ip netns del "$NS" 2>/dev/null
+    true  # nothing to clean up is no failure
 )
 trap cleanup EXIT INT TERM
 cleanup
