@@ -236,6 +236,10 @@ http {{
     proxy_cache_path {self.dir}/cache levels=1:2 keys_zone=newsroom:32m max_size=1g
                      inactive=10m use_temp_path=off;
     map $http_accept_language $newsroom_lang {{ default zh; "~*^en" en; }}
+    map $cookie_newsroom_staff $newsroom_staff_link {{
+        default "";
+        "~^([A-Za-z0-9_-]+)\\.([0-9]+)$" "$1,$2";
+    }}
     server {{
         listen 127.0.0.1:{NGINX_PORT};
         set $newsroom_root {OUT};

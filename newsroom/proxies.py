@@ -88,9 +88,13 @@ class ClientAddressMiddleware:
 
 
 def staff_cookie_value(expires: int, secret: str) -> str:
-    """``hash,expires`` as nginx's ``secure_link_md5 "$secure_link_expires$secret"`` checks it."""
+    """
+    ``hash.expires``, checked by nginx's ``secure_link_md5 "$secure_link_expires$secret"``
+    (the nginx site turns the dot into the comma secure_link wants: a comma in a
+    cookie value would make Django quote it, and nginx would not unquote it).
+    """
     digest = hashlib.md5(f"{expires}{secret}".encode(), usedforsecurity=False).digest()
-    return f"{base64.urlsafe_b64encode(digest).rstrip(b'=').decode()},{expires}"
+    return f"{base64.urlsafe_b64encode(digest).rstrip(b'=').decode()}.{expires}"
 
 
 class StaffCacheCookieMiddleware:
@@ -125,7 +129,7 @@ class StaffCacheCookieMiddleware:
     @staticmethod
     def fresh(value: str, secret: str) -> bool:
         """A valid cookie with more than half its life left."""
-        _hash, _comma, expires = value.partition(",")
+        _hash, _dot, expires = value.rpartition(".")
         if not expires.isdigit():
             return False
         left = int(expires) - time.time()

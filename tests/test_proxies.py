@@ -79,16 +79,18 @@ def test_login_lockout_is_per_client_behind_the_proxy(settings):
 
 @pytest.mark.django_db
 def test_staff_get_a_cookie_nginx_can_check_and_others_lose_it(settings):
-    """Signed-in staff get newsroom_staff (hash,expiry); a visitor's made-up one is removed."""
+    """Signed-in staff get newsroom_staff (hash.expiry); a visitor's made-up one is removed."""
     settings.NEWSROOM_STAFF_COOKIE_SECRET = "shared-with-nginx"
     client = Client()
     client.force_login(StaffFactory())
     response = client.get("/")
     value = response.cookies[proxies.STAFF_COOKIE].value
-    digest, expires = value.split(",")
+    digest, expires = value.split(".")
     assert value == proxies.staff_cookie_value(int(expires), "shared-with-nginx")
     assert int(expires) > time.time() + 11 * 3600
     assert response.cookies[proxies.STAFF_COOKIE]["httponly"]
+    # Sent as is, not quoted: nginx compares the raw cookie.
+    assert response.cookies[proxies.STAFF_COOKIE].coded_value == value
     # A fresh cookie is not sent again on every page.
     assert proxies.STAFF_COOKIE not in client.get("/").cookies
     visitor = Client()
