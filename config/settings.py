@@ -6,6 +6,7 @@ with no configuration at all (SQLite, DEBUG on, a throwaway secret key);
 production (``DJANGO_DEBUG`` off) refuses to start without a real secret key.
 """
 
+import ipaddress
 import os
 import tempfile
 from pathlib import Path
@@ -37,12 +38,44 @@ def env_list(name, default):
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
+# Development only: never accepted once DEBUG is off.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Keys that were published somewhere (examples, documentation) and so are no secret.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {
+        DEVELOPMENT_SECRET_KEY,
+        "change-me-to-a-long-random-string",  # deploy/newsroom.env.example
+        "change-me",
+        "changeme",
+        "secret",
+        "your-secret-key",
+        "django-insecure-change-me",
+    }
+)
+SECRET_KEY_MIN_LENGTH = 50
+MAKE_SECRET_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    # Development only: never used once DEBUG is off.
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+if not DEBUG:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
+            f"Make one with: {MAKE_SECRET_KEY}"
+        )
+    if SECRET_KEY in PLACEHOLDER_SECRET_KEYS or SECRET_KEY.lower().startswith(
+        ("change-me", "changeme", "django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is a published placeholder, not a secret. "
+            f"Make a new one with: {MAKE_SECRET_KEY}"
+        )
+    if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is {len(SECRET_KEY)} characters long; at least "
+            f"{SECRET_KEY_MIN_LENGTH} are needed. Make one with: {MAKE_SECRET_KEY}"
+        )
+elif not SECRET_KEY:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -63,6 +96,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it sees the visitor's address, not the proxy's.
+    "newsroom.proxies.ClientAddressMiddleware",
+    "newsroom.middleware.RefuseTraceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Lets nginx's micro-cache tell real staff from a made-up cookie.
+    "newsroom.proxies.StaffCacheCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -210,8 +248,38 @@ elif MEDIA_STORAGE == "filesystem":
 else:
     raise ImproperlyConfigured("NEWSROOM_MEDIA_STORAGE is 'filesystem' or 's3'.")
 
+# Attachments (附件) live apart from the public media, where neither nginx nor
+# /media/ can serve them; only the download view reads them (newsroom/storage.py).
+NEWSROOM_PRIVATE_ROOT = Path(os.environ.get("NEWSROOM_PRIVATE_ROOT", BASE_DIR / "private"))
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("NEWSROOM_S3_PRIVATE_BUCKET"):
+        raise ImproperlyConfigured(
+            "NEWSROOM_S3_PRIVATE_BUCKET must name a bucket without public access: "
+            "attachments of unpublished articles are kept there."
+        )
+    ATTACHMENT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **DEFAULT_STORAGE["OPTIONS"],
+            "bucket_name": os.environ["NEWSROOM_S3_PRIVATE_BUCKET"],
+            "custom_domain": None,
+            "default_acl": "private",
+            # Never a public URL: the download view streams the file.
+            "querystring_auth": True,
+            "object_parameters": {},
+        },
+    }
+else:
+    for public_root in (MEDIA_ROOT, STATIC_ROOT):
+        if NEWSROOM_PRIVATE_ROOT.resolve().is_relative_to(public_root.resolve()):
+            raise ImproperlyConfigured(
+                f"NEWSROOM_PRIVATE_ROOT ({NEWSROOM_PRIVATE_ROOT}) must not be inside {public_root}."
+            )
+    ATTACHMENT_STORAGE = {"BACKEND": "newsroom.storage.PrivateFileSystemStorage"}
+
 STORAGES = {
     "default": DEFAULT_STORAGE,
+    "attachments": ATTACHMENT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -242,7 +310,8 @@ AXES_COOLOFF_TIME = env_int("NEWSROOM_LOGIN_LOCKOUT_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else 0
+# The address newsroom.proxies.ClientAddressMiddleware settled on (trusted proxies only).
+AXES_CLIENT_IP_CALLABLE = "newsroom.proxies.request_client_address"
 AXES_VERBOSE = False
 
 if not DEBUG:
@@ -255,10 +324,43 @@ if not DEBUG:
     if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Addresses (or networks) of the reverse proxies in front of gunicorn, e.g.
+# 127.0.0.1 for the shipped nginx: only from them is X-Forwarded-For believed.
+NEWSROOM_TRUSTED_PROXIES = env_list("NEWSROOM_TRUSTED_PROXIES", [])
+for _proxy in NEWSROOM_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"NEWSROOM_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
+# Shared with nginx (deploy/nginx/newsroom.conf): signs the cookie that lets
+# signed-in staff skip nginx's micro-cache. Empty: staff get the micro-cache too.
+NEWSROOM_STAFF_COOKIE_SECRET = os.environ.get("NEWSROOM_STAFF_COOKIE_SECRET", "")
+
+# Notices to authors. With EMAIL_HOST set, mail goes out by SMTP;
+# `manage.py check --deploy` signs in to the server and reports a failure.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (port 465) exclude each other."
+    )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
 )
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,

@@ -16,4 +16,6 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from newsroom import checks  # noqa: F401 — registers the deploy checks
+
         post_migrate.connect(install_roles, sender=self)

@@ -39,6 +39,13 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    """Attachment files in tests land in a temporary private folder beside the media one."""
+    settings.NEWSROOM_PRIVATE_ROOT = tmp_path / "private"
+    return settings.NEWSROOM_PRIVATE_ROOT
+
+
+@pytest.fixture(autouse=True)
 def page_cache_off(settings, tmp_path):
     """Most tests look at freshly rendered pages; the page cache tests turn it on."""
     settings.NEWSROOM_PAGE_CACHE = False

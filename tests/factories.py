@@ -139,3 +139,17 @@ def listed_seen(client, url):
     page = client.get(url)
     assert page.status_code == 200
     return re.findall(r'<input type="hidden" name="seen" value="([0-9:]+)">', page.text)
+
+
+def attach_pdf(article, *, marker=b"", name="附件.pdf"):
+    """A small PDF attached to the article through the upload rules (private storage)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from newsroom.services.attachments import attachment_create
+
+    data = b"%PDF-1.4\n" + marker + b"\n%%EOF\n"
+    return attachment_create(
+        article=article,
+        uploaded_file=SimpleUploadedFile(name, data, content_type="application/pdf"),
+        user=None,
+    )

@@ -70,12 +70,34 @@ def test_a_backup_restores_with_a_working_search_index(tmp_path, restored_url, r
     (media / "uploads").mkdir(parents=True)
     (media / "uploads" / "photo.jpg").write_bytes(b"not really a jpeg")
 
-    run("backup.sh", tmp_path / "backups", DATABASE_URL=database_url(), DJANGO_MEDIA_ROOT=media)
+    private = tmp_path / "private"
+    (private / "attachments").mkdir(parents=True)
+    (private / "attachments" / "plan.pdf").write_bytes(b"%PDF- unpublished")
+
+    run(
+        "backup.sh",
+        tmp_path / "backups",
+        DATABASE_URL=database_url(),
+        DJANGO_MEDIA_ROOT=media,
+        NEWSROOM_PRIVATE_ROOT=private,
+    )
     (folder,) = (tmp_path / "backups").iterdir()
+    # Password hashes and unpublished articles: for the owner's eyes only.
+    assert oct((tmp_path / "backups").stat().st_mode & 0o777) == "0o700"
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert {oct(f.stat().st_mode & 0o777) for f in folder.iterdir()} == {"0o600"}
     restored_media = tmp_path / "restored-media"
-    run("restore.sh", folder, DATABASE_URL=restored_url, DJANGO_MEDIA_ROOT=restored_media)
+    restored_private = tmp_path / "restored-private"
+    run(
+        "restore.sh",
+        folder,
+        DATABASE_URL=restored_url,
+        DJANGO_MEDIA_ROOT=restored_media,
+        NEWSROOM_PRIVATE_ROOT=restored_private,
+    )
 
     assert (restored_media / "uploads" / "photo.jpg").read_bytes() == b"not really a jpeg"
+    assert (restored_private / "attachments" / "plan.pdf").read_bytes() == b"%PDF- unpublished"
     tokens = search.query_tokens("数据科学")
     window = " | ".join(f"'{lexeme}'" for lexeme in search.time_lexemes(published))
     with psycopg2.connect(restored_url) as restored, restored.cursor() as cursor:

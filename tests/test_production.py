@@ -65,8 +65,42 @@ def test_media_storage_is_chosen_by_environment():
     """NEWSROOM_MEDIA_STORAGE=s3 switches uploads to django-storages' S3 backend."""
     code = "import config.settings as s; print(s.STORAGES['default']['BACKEND'])"
     assert "FileSystemStorage" in run_settings({}, code).stdout
-    s3 = run_settings({"NEWSROOM_MEDIA_STORAGE": "s3", "NEWSROOM_S3_BUCKET": "news"}, code)
+    s3_env = {
+        "NEWSROOM_MEDIA_STORAGE": "s3",
+        "NEWSROOM_S3_BUCKET": "news",
+        "NEWSROOM_S3_PRIVATE_BUCKET": "news-private",
+    }
+    s3 = run_settings(s3_env, code)
     assert s3.stdout.strip() == "storages.backends.s3.S3Storage"
+
+
+def test_s3_attachments_need_a_private_bucket_of_their_own():
+    """With S3, attachments go to a second, private bucket, never to the public one."""
+    code = (
+        "import config.settings as s; o = s.STORAGES['attachments']['OPTIONS']; "
+        "print(o['bucket_name'], o['default_acl'], o['querystring_auth'], o['custom_domain'])"
+    )
+    env = {
+        "NEWSROOM_MEDIA_STORAGE": "s3",
+        "NEWSROOM_S3_BUCKET": "news",
+        "NEWSROOM_S3_CUSTOM_DOMAIN": "cdn.example.edu.cn",
+    }
+    refused = run_settings(env, code)
+    assert refused.returncode != 0
+    assert "NEWSROOM_S3_PRIVATE_BUCKET" in refused.stderr
+    chosen = run_settings({**env, "NEWSROOM_S3_PRIVATE_BUCKET": "news-private"}, code)
+    assert chosen.stdout.split() == ["news-private", "private", "True", "None"]
+
+
+def test_private_root_inside_the_media_root_is_refused(tmp_path):
+    """The private attachment folder may not be a folder that /media/ serves."""
+    env = {
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        "NEWSROOM_PRIVATE_ROOT": str(tmp_path / "media" / "private"),
+    }
+    result = run_settings(env, "import config.settings")
+    assert result.returncode != 0
+    assert "must not be inside" in result.stderr
 
 
 @pytest.mark.django_db
@@ -92,14 +126,6 @@ def test_uploaded_media_is_served_nosniff(client, media_root):
     response = client.get(image.url)
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
-
-
-@pytest.mark.django_db
-def test_attachment_files_are_not_served_from_media(client, media_root):
-    """Attachments are only reachable through their download view, never /media/."""
-    (media_root / "attachments").mkdir(parents=True)
-    (media_root / "attachments" / "secret.pdf").write_bytes(b"%PDF-1.4")
-    assert client.get("/media/attachments/secret.pdf").status_code == 404
 
 
 @pytest.mark.django_db

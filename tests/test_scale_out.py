@@ -51,7 +51,7 @@ def start_server(port, extra_env, tmp_path):
         **os.environ,
         "DATABASE_URL": database_url(),
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "test-secret-key-for-two-processes",
+        "DJANGO_SECRET_KEY": "test-secret-key-for-two-processes-0123456789-abcdefghij",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_MEDIA_ROOT": str(tmp_path),

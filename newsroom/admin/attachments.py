@@ -37,6 +37,10 @@ class AttachmentFileInput(AdminFileWidget):
     # download view, which is what hides those of unpublished articles.
     attachment = None
 
+    def is_initial(self, value):
+        # The private storage gives files no URL, which the default test asks for.
+        return bool(value and getattr(value, "name", None))
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         if context["widget"]["is_initial"] and self.attachment is not None:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.storage import attachment_storage
 from newsroom.urlcache import url_for
 
 from .base import ChangesPublicPages, ChangesPublicPagesQuerySet
@@ -377,7 +378,9 @@ class Attachment(ChangesPublicPages):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("article")
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, storage=attachment_storage, max_length=200
+    )
     name = models.CharField(
         _("name"), max_length=255, help_text=_("The file name readers see and download.")
     )

@@ -6,7 +6,6 @@ is what hides the attachments of unpublished articles and counts downloads.
 """
 
 import logging
-from urllib.parse import quote
 
 from django.http import FileResponse, Http404
 from django.views import View
@@ -17,23 +16,6 @@ from newsroom.services import attachments, moderation
 from .clicks import ClickRecordingMixin
 
 logger = logging.getLogger(__name__)
-
-
-def content_disposition(name: str) -> str:
-    """
-    ``attachment`` with the name twice (RFC 6266): an ASCII approximation for
-    old clients, then the exact name in UTF-8 (RFC 5987), which browsers prefer.
-    """
-    stem, dot, extension = name.rpartition(".")
-    if not dot:
-        stem, extension = name, ""
-    ascii_stem = "".join(c if c.isascii() and (c.isalnum() or c in "-.()") else "_" for c in stem)
-    ascii_stem = "_".join(part for part in ascii_stem.split("_") if part)
-    if not any(c.isalnum() for c in ascii_stem):
-        ascii_stem = "attachment"
-    ascii_extension = "".join(c for c in extension if c.isascii() and c.isalnum())
-    fallback = f"{ascii_stem}.{ascii_extension}" if ascii_extension else ascii_stem
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 class AttachmentDownloadView(ClickRecordingMixin, View):
@@ -77,10 +59,14 @@ class AttachmentDownloadView(ClickRecordingMixin, View):
         except FileNotFoundError:
             logger.warning("Attachment %s: file %s is missing", attachment.pk, attachment.file.name)
             raise Http404("No such attachment.") from None
+        # Django writes Content-Disposition: filename="…" for ASCII names,
+        # filename*=utf-8''… (RFC 6266/5987) for Chinese ones.
         response = FileResponse(
-            handle, content_type=attachment.content_type or "application/octet-stream"
+            handle,
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type or "application/octet-stream",
         )
-        response["Content-Disposition"] = content_disposition(attachment.name)
         response["X-Content-Type-Options"] = "nosniff"
         # Should a browser ever render the file, it gets no scripts and no origin.
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

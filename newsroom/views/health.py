@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def redis_client(url):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """For load balancers: 200 when the database (and Redis, if used) answer, else 503."""
     checks = {}

@@ -2,10 +2,10 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     lines = [
@@ -20,7 +20,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; send them to the real one."""
     return HttpResponsePermanentRedirect(static("newsroom/favicon.ico"))
