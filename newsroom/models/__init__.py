@@ -1,5 +1,6 @@
 from .activity import ClickFlush, DailyClickCount, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
+from .health import ConfirmedDomain, Link, LinkOccurrence
 from .org import Category, Department, Membership
 
 __all__ = [
@@ -8,9 +9,12 @@ __all__ = [
     "Attachment",
     "Category",
     "ClickFlush",
+    "ConfirmedDomain",
     "DailyClickCount",
     "Department",
     "Image",
+    "Link",
+    "LinkOccurrence",
     "Membership",
     "Rendition",
     "ReviewItem",
