@@ -61,6 +61,9 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("pinned_until") and not cleaned.get("is_pinned", self.instance.is_pinned):
             self.add_error("pinned_until", _("Only a pinned article can have a pin end time."))
+        display_until, publish_at = cleaned.get("display_until"), cleaned.get("publish_at")
+        if display_until and publish_at and display_until <= publish_at:
+            self.add_error("display_until", _("The display end must come after the publish time."))
         base = cleaned.get("base_version")
         if self.instance.pk and base is not None:
             live = Article.objects.select_related("updated_by").get(pk=self.instance.pk)
@@ -94,6 +97,24 @@ class DepartmentListFilter(admin.SimpleListFilter):
         chosen = {str(pk): pk for pk, _name in self.lookup_choices}.get(self.value())
         if chosen is not None:
             return queryset.filter(category__department_id=chosen)
+        return queryset
+
+
+class DisplayPeriodListFilter(admin.SimpleListFilter):
+    """公示: articles whose display period is over (已到期) or still running."""
+
+    title = gettext_lazy("display period")
+    parameter_name = "display"
+
+    def lookups(self, request, model_admin):
+        return (("ended", _("Ended")), ("running", _("Running")))
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "ended":
+            return queryset.expired(at=now)
+        if self.value() == "running":
+            return queryset.filter(display_until__gt=now)
         return queryset
 
 
@@ -187,7 +208,13 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
     change_form_template = "admin/newsroom/article/change_form.html"
     change_list_template = "admin/newsroom/article/change_list.html"
     list_display = ("title", "category", "status_seen", "publish_at", "is_pinned", "click_count")
-    list_filter = (DepartmentListFilter, ("category", CategoryListFilter), "status", "is_pinned")
+    list_filter = (
+        DepartmentListFilter,
+        ("category", CategoryListFilter),
+        "status",
+        "is_pinned",
+        DisplayPeriodListFilter,
+    )
     list_select_related = ("category__department",)
     search_fields = ("title",)
     date_hierarchy = "publish_at"
@@ -208,10 +235,17 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_seen(self, obj):
+        if obj.status == Article.Status.PUBLISHED and obj.is_expired():
+            return format_html(
+                '{} <span class="expired-badge">{}</span>{}',
+                obj.get_status_display(),
+                _("Expired"),
+                seen_input(obj),
+            )
         return format_html("{}{}", obj.get_status_display(), seen_input(obj))
 
     def get_fieldsets(self, request, obj=None):
-        publishing = ["status", "publish_at"]
+        publishing = ["status", "publish_at", "display_until"]
         if self.may_pin(request, obj):
             publishing += ["is_pinned", "pinned_until"]
         return (

@@ -1,5 +1,6 @@
 from .activity import ClickFlush, DailyClickCount, ReviewConfirmation, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
+from .health import ConfirmedDomain, Link, LinkOccurrence
 from .org import Category, Department, Membership
 from .safety import (
     AttachmentText,
@@ -27,9 +28,12 @@ __all__ = [
     "Attachment",
     "Category",
     "ClickFlush",
+    "ConfirmedDomain",
     "DailyClickCount",
     "Department",
     "Image",
+    "Link",
+    "LinkOccurrence",
     "Membership",
     "Rendition",
     "ReviewItem",

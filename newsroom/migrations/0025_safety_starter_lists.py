@@ -518,6 +518,6 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("newsroom", "0022_content_safety")]
+    dependencies = [("newsroom", "0024_content_safety")]
 
     operations = [migrations.RunPython(load, unload)]

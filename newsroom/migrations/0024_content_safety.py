@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0021_private_attachments'),
+        ('newsroom', '0023_site_health'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
