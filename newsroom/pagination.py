@@ -90,7 +90,7 @@ def newer_than(cursor: Cursor) -> Q:
 def paginate_column(*, pinned, rest, per_page, number, after=None, before=None):
     """
     One page of ``pinned`` (a short list, already fetched) followed by the
-    unpinned rows, which ``rest`` fetches (``newsroom.views.public.ColumnRows``):
+    unpinned rows, which ``rest`` fetches (``newsroom.selectors.ColumnRows``):
     ``newest(offset, limit)``, ``older(cursor, limit)`` and ``newer(cursor, limit)``.
 
     ``after`` continues below a row, ``before`` goes back above one; with

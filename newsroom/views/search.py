@@ -1,19 +1,18 @@
 import re
 
-from django.conf import settings
 from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
+from newsroom import selectors
 from newsroom.models import Department
-from newsroom.pagination import KeysetPage, parse_page_number
+from newsroom.pagination import parse_page_number
 from newsroom.services import search
 from newsroom.services.pagecache import cached_page
 
 from .public import DepartmentNavigationMixin
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
-MAX_SEARCH_PAGES = search.CANDIDATES // 20
 
 
 @method_decorator(cached_page, name="dispatch")
@@ -36,23 +35,10 @@ class ArticleSearchView(DepartmentNavigationMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        number = min(parse_page_number(self.request.GET.get("page")), MAX_SEARCH_PAGES)
-        per_page = settings.NEWSROOM_PAGE_SIZE
-        start = (number - 1) * per_page
-        rows, has_next = search.search_page(
-            self.query, department=self.department, start=start, size=per_page
-        )
-        if not rows and number > 1:
+        number = parse_page_number(self.request.GET.get("page"))
+        self.page = selectors.search_results(self.query, department=self.department, number=number)
+        if self.page is None:
             raise Http404("No such page.")
-        self.page = KeysetPage(
-            number=number,
-            object_list=rows,
-            has_next=has_next and number < MAX_SEARCH_PAGES,
-            extra={"start": start + 1},
-        )
-        for article in self.page.object_list:
-            article.title_highlighted = search.highlight(article.title, self.query)
-            article.excerpt = search.excerpt(article.body, self.query)
         return self.page.object_list
 
     def get_navigation(self, department):
