@@ -35,7 +35,8 @@ PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0
 DB_NAME = os.environ.get("BENCH_DB_NAME", "newsroom_bench")
 DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-PORT, NGINX_PORT = 8765, 8766
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+NGINX_PORT = int(os.environ.get("BENCH_NGINX_PORT", "8766"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
 
@@ -450,6 +451,8 @@ def run(args):
             )
             result.update(facts, **probe)
             results["uncached"][name] = result
+        if args.pages_only:
+            return finish(results, args)
         log("click endpoint")
         # As the click issue asks: 64 concurrent clients for 20 seconds.
         click_seconds = max(args.duration, 20)
@@ -511,6 +514,10 @@ def run(args):
                 script="rotate.lua",
                 script_args=[OUT / "articles.txt"],
             )
+    finish(results, args)
+
+
+def finish(results, args):
     for group in ("uncached", "cached", "nginx"):
         for name, result in results[group].items():
             result.pop("raw", None)
@@ -540,4 +547,10 @@ if __name__ == "__main__":
     parser.add_argument("--duration", type=int, default=15, help="seconds per scenario")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only the uncached pages (no click, cached or nginx scenarios): a quicker "
+        "comparison of a change to the read path",
+    )
     run(parser.parse_args())
