@@ -26,9 +26,21 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models.base import ModelState
+from django.db.models import DEFERRED
 
 _cache = {}
+
+# When true (the test suite sets it, see tests/conftest.py), every ``bound()``
+# also builds its QuerySet with the real values and refuses a compiled
+# statement that differs from it: the check of this module's contract.
+CHECK = False
+
+
+class KeyMissesAParameter(AssertionError):
+    """A compiled statement differs from its QuerySet built with the real values:
+    its cache key leaves out something that shapes the SQL (or a constant the
+    SQL holds changed without ``clear()``)."""
+
 
 # The range of the 64-bit ids: a number outside it can match no row, but raw
 # SQL would hand it to the database driver (SQLite overflows on it).
@@ -69,10 +81,17 @@ def bound(key, build, **values):
     """
     (sql, params) of ``build(stand)`` with ``values`` in place of the stand-ins.
 
-    ``build`` receives a ``Stand`` and must create every varying value through
-    ``stand.moment(name)``, ``stand.number(name)`` or ``stand.text(name)``; ``values`` gives each
-    name its real value for this call. A number outside 64 bits raises
-    ``OutOfRange``: no row can match it.
+    The contract, which ``CHECK`` verifies in every test that runs a query:
+
+    - ``build`` receives a ``Stand`` and must create every varying value through
+      ``stand.moment(name)``, ``stand.number(name)`` or ``stand.text(name)``;
+      ``values`` gives each name its real value for this call;
+    - ``key`` names everything else that shapes the SQL (a limit, which
+      filters apply, how many columns): two calls with one key must build the
+      same SQL text;
+    - whoever changes a constant the SQL holds calls ``clear()``.
+
+    A number outside 64 bits raises ``OutOfRange``: no row can match it.
     """
     # Each attribute read through the ``connection`` proxy looks the
     # connection up again: every function here looks it up once and passes it on.
@@ -95,7 +114,30 @@ def bound(key, build, **values):
             params.append(values[name])
         else:
             params.append(constant)
+    if CHECK:
+        _check(key, build, values, sql, params)
     return sql, params
+
+
+class _Actual:
+    """The real values where ``build`` asks for stand-ins."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def moment(self, name):
+        return self.values[name]
+
+    number = text = moment
+
+
+def _check(key, build, values, sql, params):
+    expected_sql, expected_params = build(_Actual(values)).query.sql_with_params()
+    if (sql, params) != (expected_sql, list(expected_params)):
+        raise KeyMissesAParameter(
+            f"The statement compiled for {key!r} is not the one its QuerySet builds "
+            f"with {values!r}:\n{sql} {params}\ninstead of\n{expected_sql} {expected_params}"
+        )
 
 
 def _compile(build):
@@ -256,16 +298,20 @@ def _loader(db, model, sql, description):
 
 
 def _make_loader(db, model, description):
-    """A function from one row to a model instance, as RawQuerySet builds it."""
+    """A function from one row to a model instance, as RawQuerySet builds it:
+    ``Model.from_db()`` with the fields the query selected (the others
+    deferred), then the other columns set as attributes."""
     name_of = db.introspection.identifier_converter
     columns = [name_of(column[0]) for column in description]
-    fields = {name_of(field.column): field for field in model._meta.fields}
-    init_fields = [field for field in model._meta.fields if name_of(field.column) in columns]
-    if model._meta.pk not in init_fields:
+    fields = {name_of(field.column): field for field in model._meta.concrete_fields}
+    if name_of(model._meta.pk.column) not in columns:
         raise ValueError("A query loading model instances must select the primary key.")
-    init_fields_at = [
-        (field.attname, columns.index(name_of(field.column))) for field in init_fields
+    # For each concrete field in the model's order: its column's position, or None.
+    positions = [
+        columns.index(name_of(field.column)) if name_of(field.column) in columns else None
+        for field in model._meta.concrete_fields
     ]
+    field_names = [field.attname for field in model._meta.concrete_fields]
     extras = [(column, pos) for pos, column in enumerate(columns) if column not in fields]
     converters = []
     for pos, column in enumerate(columns):
@@ -275,7 +321,6 @@ def _make_loader(db, model, description):
             if functions:
                 converters.append((pos, functions, col))
     alias = db.alias
-    new = model.__new__
 
     def load(row):
         if converters:
@@ -285,16 +330,8 @@ def _make_loader(db, model, description):
                 for convert in functions:
                     value = convert(value, col, db)
                 row[pos] = value
-        # What Model.from_db() ends with, without running __init__ per row:
-        # a list page loads forty instances and __init__ runs a setattr per
-        # field and two signals for each. Fields not selected stay out of
-        # __dict__, which is how Django marks them deferred, and no pre_init
-        # or post_init signal is sent (as for an unpickled instance).
-        instance = new(model)
-        instance.__dict__.update({name: row[pos] for name, pos in init_fields_at})
-        state = instance._state = ModelState()
-        state.adding = False
-        state.db = alias
+        values = [DEFERRED if pos is None else row[pos] for pos in positions]
+        instance = model.from_db(alias, field_names, values)
         for column, pos in extras:
             setattr(instance, column, row[pos])
         return instance
