@@ -31,6 +31,17 @@ def jinja2_templates_report_their_context():
     jinja2.Template.render = render
 
 
+@pytest.fixture(autouse=True, scope="session")
+def compiled_queries_checked():
+    """Every compiled query is checked against its QuerySet built with the real values
+    (newsroom/sqlcache.py): a cache key that leaves out a parameter fails the test."""
+    from newsroom import sqlcache
+
+    sqlcache.CHECK = True
+    yield
+    sqlcache.CHECK = False
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads in tests land in a temporary folder, never in the project's media/."""

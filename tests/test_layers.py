@@ -1,8 +1,9 @@
 """The layers of newsroom/ and its import graph: low layers never import high ones, no cycles.
 
 Lowest first: ``core`` (pure helpers, no model) -> ``models`` -> ``services`` (writes) and
-``selectors`` (the public reads) -> ``views`` and ``admin``. The graph is read from the source with ``ast``, so an import inside a function counts
-as much as one at the top of a module: a lazy import hides a cycle, it does not remove it.
+``selectors`` (the public reads) -> ``views`` and ``admin``. The graph is read from the source
+with ``ast``, so an import inside a function counts as much as one at the top of a module: a
+lazy import hides a cycle, it does not remove it.
 """
 
 import ast

@@ -175,3 +175,40 @@ def test_raw_rows_read_nothing_through_the_connection_proxy(proxy_reads):
         article.pk
     ]
     assert reads == []
+
+
+def test_a_key_that_misses_a_parameter_fails():
+    """Two calls whose SQL differs under one key (a limit left out of it) are refused."""
+    ArticleFactory()
+
+    def newest(limit):
+        def build(stand):
+            return Article.objects.published(at=stand.moment("now")).newest_first()[:limit]
+
+        return sqlcache.rows(Article, "test-newest", build, now=timezone.now())
+
+    assert len(newest(5)) == 1
+    with pytest.raises(sqlcache.KeyMissesAParameter):
+        newest(10)
+
+
+def test_a_value_built_in_instead_of_a_stand_in_fails():
+    """A value that does not go through the stand (here the id) is refused on its next call."""
+    first, second = ArticleFactory(), ArticleFactory()
+
+    def fetch_by(pk):
+        def build(stand):
+            return Article.objects.published(at=stand.moment("now")).filter(pk=pk)
+
+        return sqlcache.rows(Article, "test-fixed-pk", build, now=timezone.now())
+
+    assert [a.pk for a in fetch_by(first.pk)] == [first.pk]
+    with pytest.raises(sqlcache.KeyMissesAParameter):
+        fetch_by(second.pk)
+
+
+def test_a_complete_key_passes_the_check():
+    """The same key with other values of its stand-ins is accepted."""
+    first, second = ArticleFactory(), ArticleFactory()
+    assert [a.pk for a in fetch(first.pk)] == [first.pk]
+    assert [a.pk for a in fetch(second.pk)] == [second.pk]
