@@ -137,10 +137,7 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "newsroom.templating.environment",
             # The backend itself adds request, csrf_input and csrf_token.
-            "context_processors": [
-                "newsroom.context_processors.site",
-                "newsroom.templating.translations",
-            ],
+            "context_processors": ["newsroom.context_processors.site"],
         },
     },
     # The admin, its overrides in templates/admin/, and every app's templates.
