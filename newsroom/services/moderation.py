@@ -17,6 +17,13 @@ An approval or a rejection names the version the reviewer saw (``Seen``): if
 the article or its pending revision changed since, it is refused
 (``StaleReview``) and nothing is published. Every approval, from wherever,
 goes through ``article_approve``.
+
+An approval also confirms the article's new outside domains (新外链: linked
+domains outside ``NEWSROOM_LINK_ALLOWED_DOMAINS`` that no reviewer of the
+department confirmed yet): the reviewer names them (``confirmed_domains``), or
+the approval is refused (``UnconfirmedDomains``). The confirmations are
+recorded with who and when (``ConfirmedDomain``), so the department's later
+articles may link there without asking again.
 """
 
 from collections.abc import Callable
@@ -27,8 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from newsroom.models import Article, Revision, Transition
-from newsroom.services import notifications, revisions
+from newsroom.models import Article, Category, Revision, Transition
+from newsroom.services import links, notifications, revisions
 from newsroom.services.access import (
     ModerationError,
     NotPermitted,
@@ -45,6 +52,7 @@ __all__ = [
     "NotPermitted",
     "Seen",
     "StaleReview",
+    "UnconfirmedDomains",
     "allowed_moves",
     "article_approve",
     "article_pin",
@@ -58,6 +66,7 @@ __all__ = [
     "pending_revision",
     "require_edit",
     "require_review",
+    "review_new_domains",
     "review_seen",
     "reviews_column",
     "transition",
@@ -93,6 +102,20 @@ class StaleReview(ModerationError):
         self.seen = seen
 
 
+class UnconfirmedDomains(ModerationError):
+    """The article links to outside domains (新外链) the reviewer has not confirmed."""
+
+    def __init__(self, *, domains):
+        super().__init__(
+            _(
+                "New outside links (新外链) to confirm: %(domains)s. Open the article, check "
+                "them and tick them on its review form."
+            )
+            % {"domains": ", ".join(domains)}
+        )
+        self.domains = domains
+
+
 @dataclass
 class Step:
     """One move being applied: the locked article and what the caller gave."""
@@ -103,6 +126,7 @@ class Step:
     reason: str
     publish_at: object
     now: object
+    confirmed_domains: frozenset = frozenset()
 
 
 def _submit(step):
@@ -118,6 +142,7 @@ def _approve(step):
         if moved_to != article.category_id and not reviews_column(step.user, moved_to):
             raise NotPermitted(_("Only a reviewer of this department may do this."))
         revisions.revision_apply(article=article, revision=edit)
+    _confirm_outside_domains(step)
     if step.publish_at is not None:
         article.publish_at = step.publish_at
     elif article.status != Status.PUBLISHED and article.publish_at < step.now:
@@ -125,6 +150,23 @@ def _approve(step):
         article.publish_at = step.now
     article.rejection_reason = ""
     article.submitted_at = None
+
+
+def _confirm_outside_domains(step):
+    """Refuse an approval that leaves 新外链 unconfirmed; record the confirmations."""
+    article = step.article
+    if not links.outside_domains(article.body):
+        return
+    department_id = _department_of(article.category_id)
+    new = links.new_outside_domains(html=article.body, department_id=department_id)
+    unconfirmed = [domain for domain in new if domain not in step.confirmed_domains]
+    if unconfirmed:
+        raise UnconfirmedDomains(domains=unconfirmed)
+    links.domains_confirm(domains=new, department_id=department_id, user=step.user, article=article)
+
+
+def _department_of(column_id):
+    return Category.objects.filter(pk=column_id).values_list("department_id", flat=True).first()
 
 
 def _reject(step):
@@ -206,6 +248,17 @@ def pending_revision(article):
     return article.revisions.filter(state=Revision.State.PENDING).first()
 
 
+def review_new_domains(article) -> list[str]:
+    """新外链 of what an approval would publish: the pending edit of a live article,
+    else the article itself."""
+    edit = pending_revision(article) if article.status == Status.PUBLISHED else None
+    body = edit.body if edit is not None else article.body
+    if not links.outside_domains(body):
+        return []
+    column = edit.fields.get("category_id", article.category_id) if edit else article.category_id
+    return links.new_outside_domains(html=body, department_id=_department_of(column))
+
+
 def review_seen(article) -> Seen:
     """What a reviewer shown ``article`` now is looking at (for the forms to carry)."""
     edit = pending_revision(article) if article.status == Status.PUBLISHED else None
@@ -240,7 +293,9 @@ def _check_seen(spec: Move, article: Article, edit, seen: Seen | None):
 
 
 @transaction.atomic
-def _apply_move(*, article, user, move, reason="", publish_at=None, seen=None):
+def _apply_move(
+    *, article, user, move, reason="", publish_at=None, seen=None, confirmed_domains=()
+):
     """Apply one move of the MOVES table to an article, record it and tell the author."""
     spec = MOVES[move]
     article = (
@@ -257,7 +312,9 @@ def _apply_move(*, article, user, move, reason="", publish_at=None, seen=None):
         raise ModerationError(_("Give the author a reason for the rejection."))
 
     source = article.status
-    step = Step(article, user, edit, reason, publish_at, timezone.now())
+    step = Step(
+        article, user, edit, reason, publish_at, timezone.now(), frozenset(confirmed_domains)
+    )
     spec.effect(step)
     article.status = target
     article.updated_by = user
@@ -279,13 +336,21 @@ def article_submit(*, article, user):
     return _apply_move(article=article, user=user, move="submit")
 
 
-def article_approve(*, article, user, seen: Seen, publish_at=None):
+def article_approve(*, article, user, seen: Seen, publish_at=None, confirmed_domains=()):
     """
     Publish what the reviewer read (``seen``), now or at ``publish_at`` (a future
     time schedules the article). The one way in to publishing: the admin's button,
     the preview page, the queue's bulk action and scheduled approvals all call it.
+    ``confirmed_domains`` are the new outside domains (新外链) the reviewer confirmed.
     """
-    return _apply_move(article=article, user=user, move="approve", seen=seen, publish_at=publish_at)
+    return _apply_move(
+        article=article,
+        user=user,
+        move="approve",
+        seen=seen,
+        publish_at=publish_at,
+        confirmed_domains=confirmed_domains,
+    )
 
 
 def article_reject(*, article, user, reason: str, seen: Seen):
