@@ -1,7 +1,7 @@
 from .activity import ClickFlush, DailyClickCount, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
 from .health import ConfirmedDomain, Link, LinkOccurrence
-from .org import Category, Department, Membership
+from .org import Category, Department, Membership, SiteHealth
 
 __all__ = [
     "Article",
@@ -19,5 +19,6 @@ __all__ = [
     "Rendition",
     "ReviewItem",
     "Revision",
+    "SiteHealth",
     "Transition",
 ]
