@@ -205,7 +205,14 @@ class SiteHealthAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
-        return [path("", wrap(self.dashboard_view), name="newsroom_sitehealth_changelist")]
+        # The dashboard takes the changelist's place; the other admin URLs stay
+        # (other code reverses them) and refuse, as there is no object to show.
+        return [
+            path("", wrap(self.dashboard_view), name="newsroom_sitehealth_changelist"),
+        ] + super().get_urls()
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and super().has_view_permission(request)
 
     def dashboard_view(self, request):
         if not self.has_view_permission(request):

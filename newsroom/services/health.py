@@ -25,7 +25,7 @@ from newsroom.models import (
     LinkOccurrence,
     Membership,
 )
-from newsroom.services.links import domain_allowed
+from newsroom.services.links import domain_allowed, reason_label
 
 PENDING_REVIEW_DAYS = 3
 IDLE_ACCOUNT_DAYS = 180
@@ -212,3 +212,79 @@ def department_health(department, *, now=None) -> DepartmentHealth:
         broken_links=broken_links(department),
         outside_domains=outside_domains(department),
     )
+
+
+# --- the weekly digest ----------------------------------------------------------------
+
+DIGEST_DAYS = 7
+
+
+def digest_text(report: DepartmentHealth, *, now) -> str:
+    """The digest of one department as plain text, or "" when there is nothing to tell."""
+    from django.utils.translation import gettext as _
+
+    site = settings.NEWSROOM_SITE_URL
+
+    def admin_link(name, *args):
+        from django.urls import reverse
+
+        return f"{site}{reverse(name, args=args)}"
+
+    sections = []
+    since = now - timedelta(days=DIGEST_DAYS)
+    new_broken = [(link, ids) for link, ids in report.broken_links if link.first_broken_at >= since]
+    if new_broken:
+        lines = [_("New broken links:")]
+        for link, ids in new_broken:
+            articles = ", ".join(f"#{pk}" for pk in ids)
+            held = _("in articles %(ids)s") % {"ids": articles}
+            lines.append(f"  {link.url}  ({reason_label(link.reason)}; {held})")
+        sections.append(lines)
+    if report.unconfirmed_domains:
+        lines = [_("Outside links (外链) awaiting confirmation:")]
+        for entry in report.unconfirmed_domains:
+            lines.append(
+                "  "
+                + _("%(domain)s: %(count)s link(s)")
+                % {"domain": entry.domain, "count": entry.links}
+            )
+        sections.append(lines)
+    if report.stale_columns:
+        lines = [_("Columns with nothing new:")]
+        for entry in report.stale_columns:
+            when = (
+                timezone.localtime(entry.last_publish).strftime("%Y-%m-%d")
+                if entry.last_publish
+                else _("never")
+            )
+            last = _("last published %(day)s") % {"day": when}
+            lines.append(f"  {entry.column.name}  ({last})")
+        sections.append(lines)
+    if report.expiring:
+        lines = [_("公示 ending in the next 7 days:")]
+        for article in report.expiring:
+            until = timezone.localtime(article.display_until).strftime("%Y-%m-%d %H:%M")
+            lines.append(f"  {article.title}  ({until})")
+        sections.append(lines)
+    if report.old_pending:
+        lines = [_("Waiting for review more than 3 days:")]
+        for article in report.old_pending:
+            submitted = timezone.localtime(article.submitted_at).strftime("%Y-%m-%d")
+            lines.append(f"  {article.title}  ({submitted})")
+        sections.append(lines)
+    if not sections:
+        return ""
+    head = [
+        _("Site health of %(department)s, week to %(day)s")
+        % {"department": report.department.name, "day": timezone.localdate(now).isoformat()},
+        "",
+    ]
+    body = "\n\n".join("\n".join(lines) for lines in sections)
+    tail = [
+        "",
+        "",
+        _("Site health check: %(url)s")
+        % {"url": admin_link("admin:newsroom_sitehealth_changelist")},
+        _("Link check: %(url)s") % {"url": admin_link("admin:newsroom_link_changelist")},
+    ]
+    return "\n".join(head) + body + "\n".join(tail)
