@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.models import Article, ConfirmedDomain
+from newsroom.models import Article, ConfirmedDomain, ReviewConfirmation
 from newsroom.services import moderation, revisions
 from tests.factories import (
     CategoryFactory,
@@ -69,7 +69,7 @@ def test_confirmation_is_recorded_with_who_and_when(site):
         article=article,
         user=site["reviewer"],
         seen=seen_now(article),
-        confirmed_domains=["www.example.com"],
+        confirmed=["outside:www.example.com"],
     )
     article.refresh_from_db()
     assert article.status == S.PUBLISHED
@@ -78,6 +78,10 @@ def test_confirmation_is_recorded_with_who_and_when(site):
     assert confirmed.department == site["column"].department
     assert confirmed.confirmed_by == site["reviewer"] and confirmed.article == article
     assert timezone.now() - confirmed.confirmed_at < timedelta(minutes=1)
+    # Recorded with the approval like the content-safety ticks.
+    tick = ReviewConfirmation.objects.get(kind="outside_link")
+    assert tick.transition.article == article and tick.user == site["reviewer"]
+    assert tick.items == [{"key": "outside:www.example.com", "domain": "www.example.com"}]
 
 
 def test_a_confirmed_domain_is_not_new_again_in_its_department_only(site):
@@ -87,7 +91,7 @@ def test_a_confirmed_domain_is_not_new_again_in_its_department_only(site):
         article=first,
         user=site["reviewer"],
         seen=seen_now(first),
-        confirmed_domains=["www.example.com"],
+        confirmed=["outside:www.example.com"],
     )
     second = pending(site)
     assert moderation.review_new_domains(second) == []
@@ -135,14 +139,14 @@ def test_review_page_marks_new_domains_and_its_form_confirms_them(site):
     client = login(site["reviewer"])
     page = client.get(reverse("admin:newsroom_article_change", args=[article.pk])).text
     assert "新外链" in page
-    assert 'name="confirm_domain" value="www.example.com" required' in page
+    assert 'name="confirm" value="outside:www.example.com" required' in page
     assert 'value="www.moe.gov.cn"' not in page
     url = reverse("admin:newsroom_article_moderate", args=[article.pk])
     data = {"move": "approve", **moderation_fields(article)}
     response = client.post(url, data, follow=True)
     assert "www.example.com" in response.text
     assert Article.objects.get(pk=article.pk).status == S.PENDING
-    client.post(url, {**data, "confirm_domain": "www.example.com"})
+    client.post(url, {**data, "confirm": "outside:www.example.com"})
     assert Article.objects.get(pk=article.pk).status == S.PUBLISHED
     assert ConfirmedDomain.objects.filter(domain="www.example.com").exists()
 
@@ -151,7 +155,7 @@ def test_preview_review_form_offers_the_confirmation(site):
     """The preview page's approve form carries the same boxes."""
     article = pending(site)
     page = login(site["reviewer"]).get(reverse("newsroom:article-preview", args=[article.pk]))
-    assert 'name="confirm_domain" value="www.example.com" required' in page.text
+    assert 'name="confirm" value="outside:www.example.com" required' in page.text
 
 
 def test_queue_marks_new_domains_and_bulk_approval_refuses_them(site):

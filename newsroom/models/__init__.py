@@ -1,9 +1,28 @@
-from .activity import ClickFlush, DailyClickCount, Revision, Transition
+from .activity import ClickFlush, DailyClickCount, ReviewConfirmation, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
 from .health import ConfirmedDomain, Link, LinkOccurrence
 from .org import Category, Department, Membership, SiteHealth
+from .safety import (
+    AttachmentText,
+    PersonalPattern,
+    RulesStamp,
+    SafetyLevel,
+    ScanFinding,
+    ScanRequest,
+    WordEntry,
+    WordList,
+)
 
 __all__ = [
+    "AttachmentText",
+    "PersonalPattern",
+    "ReviewConfirmation",
+    "RulesStamp",
+    "SafetyLevel",
+    "ScanFinding",
+    "ScanRequest",
+    "WordEntry",
+    "WordList",
     "Article",
     "ArticleStatus",
     "Attachment",

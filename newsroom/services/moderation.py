@@ -20,22 +20,24 @@ goes through ``article_approve``.
 
 An approval also confirms the article's new outside domains (新外链: linked
 domains outside ``NEWSROOM_LINK_ALLOWED_DOMAINS`` that no reviewer of the
-department confirmed yet): the reviewer names them (``confirmed_domains``), or
-the approval is refused (``UnconfirmedDomains``). The confirmations are
-recorded with who and when (``ConfirmedDomain``), so the department's later
-articles may link there without asking again.
+department confirmed yet): the reviewer ticks each (``confirmed`` holds
+``outside:<domain>``), or the approval is refused (``UnconfirmedDomains``).
+The ticks are recorded with the transition like the content-safety ones
+(``ReviewConfirmation``, kind ``outside_link``) and remembered for the
+department (``ConfirmedDomain``), whose later articles may link there without
+asking again.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from newsroom.models import Article, Category, Revision, Transition
-from newsroom.services import links, notifications, revisions
+from newsroom.models import Article, Category, ReviewConfirmation, Revision, Transition
+from newsroom.services import links, notifications, revisions, safety
 from newsroom.services.access import (
     ModerationError,
     NotPermitted,
@@ -116,6 +118,9 @@ class UnconfirmedDomains(ModerationError):
         self.domains = domains
 
 
+OUTSIDE_KEY = "outside:"
+
+
 @dataclass
 class Step:
     """One move being applied: the locked article and what the caller gave."""
@@ -126,7 +131,10 @@ class Step:
     reason: str
     publish_at: object
     now: object
-    confirmed_domains: frozenset = frozenset()
+    # Keys of the items the reviewer ticked as checked (content-safety hits …),
+    # and what the checks ask to record with the transition: (kind, items).
+    confirmed: frozenset = frozenset()
+    confirmations: list = field(default_factory=list)
 
 
 def _submit(step):
@@ -142,7 +150,6 @@ def _approve(step):
         if moved_to != article.category_id and not reviews_column(step.user, moved_to):
             raise NotPermitted(_("Only a reviewer of this department may do this."))
         revisions.revision_apply(article=article, revision=edit)
-    _confirm_outside_domains(step)
     if step.publish_at is not None:
         article.publish_at = step.publish_at
     elif article.status != Status.PUBLISHED and article.publish_at < step.now:
@@ -150,23 +157,6 @@ def _approve(step):
         article.publish_at = step.now
     article.rejection_reason = ""
     article.submitted_at = None
-
-
-def _confirm_outside_domains(step):
-    """Refuse an approval that leaves 新外链 unconfirmed; record the confirmations."""
-    article = step.article
-    if not links.outside_domains(article.body):
-        return
-    department_id = _department_of(article.category_id)
-    new = links.new_outside_domains(html=article.body, department_id=department_id)
-    unconfirmed = [domain for domain in new if domain not in step.confirmed_domains]
-    if unconfirmed:
-        raise UnconfirmedDomains(domains=unconfirmed)
-    links.domains_confirm(domains=new, department_id=department_id, user=step.user, article=article)
-
-
-def _department_of(column_id):
-    return Category.objects.filter(pk=column_id).values_list("department_id", flat=True).first()
 
 
 def _reject(step):
@@ -182,6 +172,42 @@ def _nothing(step):
     pass
 
 
+def _check_submit(step):
+    # What is submitted is the article as it is (a draft, or one sent back).
+    safety.submit_check(article=step.article)
+
+
+def _check_approve(step):
+    # Runs after the effect: the article then holds what goes live (a pending
+    # edit applied), whichever path the approval came by.
+    items = safety.approve_check(article=step.article, confirmed=step.confirmed)
+    if items:
+        step.confirmations.append(("content_safety", items))
+    _check_outside_domains(step)
+
+
+def _check_outside_domains(step):
+    """Refuse an approval that leaves 新外链 unticked; record the ticks."""
+    article = step.article
+    if not links.outside_domains(article.body):
+        return
+    department_id = _department_of(article.category_id)
+    new = links.new_outside_domains(html=article.body, department_id=department_id)
+    unconfirmed = [domain for domain in new if OUTSIDE_KEY + domain not in step.confirmed]
+    if unconfirmed:
+        raise UnconfirmedDomains(domains=unconfirmed)
+    if new:
+        links.domains_confirm(
+            domains=new, department_id=department_id, user=step.user, article=article
+        )
+        items = [{"key": OUTSIDE_KEY + domain, "domain": domain} for domain in new]
+        step.confirmations.append(("outside_link", items))
+
+
+def _department_of(column_id):
+    return Category.objects.filter(pk=column_id).values_list("department_id", flat=True).first()
+
+
 @dataclass(frozen=True)
 class Move:
     name: str
@@ -194,6 +220,8 @@ class Move:
     # also decide a pending edit of a live article, which stays published.
     decides_review: bool = False
     needs_reason: bool = False
+    # Checks of the content the move would leave (content safety); raise to refuse.
+    check: Callable[[Step], None] | None = None
 
 
 MOVES = {
@@ -206,6 +234,7 @@ MOVES = {
             gettext_lazy("submitted for review"),
             _submit,
             needs_reviewer=False,
+            check=_check_submit,
         ),
         Move(
             "approve",
@@ -214,6 +243,7 @@ MOVES = {
             gettext_lazy("approved"),
             _approve,
             decides_review=True,
+            check=_check_approve,
         ),
         Move(
             "reject",
@@ -293,9 +323,7 @@ def _check_seen(spec: Move, article: Article, edit, seen: Seen | None):
 
 
 @transaction.atomic
-def _apply_move(
-    *, article, user, move, reason="", publish_at=None, seen=None, confirmed_domains=()
-):
+def _apply_move(*, article, user, move, reason="", publish_at=None, seen=None, confirmed=()):
     """Apply one move of the MOVES table to an article, record it and tell the author."""
     spec = MOVES[move]
     article = (
@@ -312,10 +340,10 @@ def _apply_move(
         raise ModerationError(_("Give the author a reason for the rejection."))
 
     source = article.status
-    step = Step(
-        article, user, edit, reason, publish_at, timezone.now(), frozenset(confirmed_domains)
-    )
+    step = Step(article, user, edit, reason, publish_at, timezone.now(), frozenset(confirmed))
     spec.effect(step)
+    if spec.check is not None:
+        spec.check(step)
     article.status = target
     article.updated_by = user
     article.version += 1
@@ -328,6 +356,10 @@ def _apply_move(
         reason=reason,
         created_at=step.now,
     )
+    for kind, items in step.confirmations:
+        ReviewConfirmation.objects.create(
+            transition=record, kind=kind, user=user, created_at=step.now, items=items
+        )
     transaction.on_commit(lambda: notifications.notify_author(transition=record))
     return article
 
@@ -336,12 +368,17 @@ def article_submit(*, article, user):
     return _apply_move(article=article, user=user, move="submit")
 
 
-def article_approve(*, article, user, seen: Seen, publish_at=None, confirmed_domains=()):
+def article_approve(*, article, user, seen: Seen, publish_at=None, confirmed=()):
     """
     Publish what the reviewer read (``seen``), now or at ``publish_at`` (a future
     time schedules the article). The one way in to publishing: the admin's button,
     the preview page, the queue's bulk action and scheduled approvals all call it.
-    ``confirmed_domains`` are the new outside domains (新外链) the reviewer confirmed.
+
+    The content-safety check runs on what would go live: blocked words and
+    unmasked personal information refuse it, and every remaining 慎用/易错词 hit
+    must be among ``confirmed`` (the keys the reviewer ticked); the ticks are
+    recorded with the transition (``ReviewConfirmation``). So must every new
+    outside domain (新外链), as ``outside:<domain>``.
     """
     return _apply_move(
         article=article,
@@ -349,7 +386,7 @@ def article_approve(*, article, user, seen: Seen, publish_at=None, confirmed_dom
         move="approve",
         seen=seen,
         publish_at=publish_at,
-        confirmed_domains=confirmed_domains,
+        confirmed=confirmed,
     )
 
 

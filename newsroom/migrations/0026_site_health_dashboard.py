@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0023_site_health'),
+        ('newsroom', '0025_safety_starter_lists'),
     ]
 
     operations = [
