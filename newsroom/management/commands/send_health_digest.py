@@ -32,8 +32,9 @@ class Command(BaseCommand):
         with override(settings.LANGUAGE_CODE):
             for scope in departments:
                 recipients = sorted(
-                    Membership.objects.reviewers()
-                    .filter(department=scope, user__is_active=True)
+                    Membership.objects.filter(
+                        department=scope, role=Membership.Role.REVIEWER, user__is_active=True
+                    )
                     .exclude(user__email="")
                     .values_list("user__email", flat=True)
                 )
