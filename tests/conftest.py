@@ -117,38 +117,3 @@ def redis_db():
     client.url = TEST_REDIS_URL
     yield client
     client.flushdb()
-
-
-@pytest.fixture
-def proxy_reads(monkeypatch):
-    """Call it to start counting attribute reads through Django's ``connection``
-    proxy (each finds the connection again); returns the list of names read."""
-    from django.utils.connection import ConnectionProxy
-
-    reads = []
-    proxied = ConnectionProxy.__getattr__
-
-    def counting(proxy, item):
-        reads.append(item)
-        return proxied(proxy, item)
-
-    def start():
-        monkeypatch.setattr(ConnectionProxy, "__getattr__", counting)
-        return reads
-
-    return start
-
-
-@pytest.fixture
-def no_dns(monkeypatch):
-    """Host names under .invalid fail at once, without asking a resolver (link checks)."""
-    import socket
-
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host, *args, **kwargs):
-        if str(host).endswith(".invalid"):
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

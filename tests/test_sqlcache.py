@@ -146,37 +146,6 @@ def test_prepared_statements_use_one_generic_plan():
     assert plans and all(custom == 0 for _generic, custom in plans)
 
 
-def test_bound_and_execute_read_nothing_through_the_connection_proxy(proxy_reads):
-    """bound() and execute() look the connection up once; a proxy read finds it again."""
-    from django.db import connections
-
-    article = ArticleFactory()
-    db = connections["default"]
-
-    def run():
-        sql, params = sqlcache.bound("test-visible", visible, now=timezone.now(), pk=article.pk)
-        with db.cursor() as cursor:
-            sqlcache.execute(cursor, "test-execute", sql, params)
-            return cursor.fetchall()
-
-    run()  # compiles and prepares
-    reads = proxy_reads()
-    assert [row[0] for row in run()] == [article.pk]
-    assert reads == []
-
-
-def test_raw_rows_read_nothing_through_the_connection_proxy(proxy_reads):
-    """raw_rows() looks the connection up once for the query and its loader."""
-    article = ArticleFactory()
-    sql = f"SELECT id, title FROM {Article._meta.db_table} WHERE id = %s"
-    sqlcache.raw_rows(Article, "test-raw-proxy", sql, [article.pk])  # prepares, makes the loader
-    reads = proxy_reads()
-    assert [row.pk for row in sqlcache.raw_rows(Article, "test-raw-proxy", sql, [article.pk])] == [
-        article.pk
-    ]
-    assert reads == []
-
-
 def test_a_key_that_misses_a_parameter_fails():
     """Two calls whose SQL differs under one key (a limit left out of it) are refused."""
     ArticleFactory()
