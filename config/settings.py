@@ -137,7 +137,10 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "newsroom.templating.environment",
             # The backend itself adds request, csrf_input and csrf_token.
-            "context_processors": ["newsroom.context_processors.site"],
+            "context_processors": [
+                "newsroom.context_processors.site",
+                "newsroom.templating.translations",
+            ],
         },
     },
     # The admin, its overrides in templates/admin/, and every app's templates.
