@@ -76,7 +76,13 @@ def test_make_secrets_fills_placeholders_with_env_safe_keys(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "unit", ["newsroom.service", "newsroom-flush-clicks.service", "newsroom-search-index.service"]
+    "unit",
+    [
+        "newsroom.service",
+        "newsroom-flush-clicks.service",
+        "newsroom-search-index.service",
+        "newsroom-scan-content.service",
+    ],
 )
 def test_units_cannot_write_their_code(unit):
     """Every unit: ProtectSystem=strict, writable only media, private attachments and var."""

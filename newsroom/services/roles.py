@@ -31,7 +31,11 @@ EDITOR_PERMISSIONS = (
     "view_revision",
     "view_transition",
 )
-REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + ("view_dailyclickcount", "view_reviewitem")
+REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + (
+    "view_dailyclickcount",
+    "view_reviewitem",
+    "view_scanfinding",
+)
 
 
 def roles_install():
