@@ -34,5 +34,3 @@ if settings.NEWSROOM_BENCH_CEILING:
     from bench.ceiling import ceiling
 
     urlpatterns.insert(0, path("bench/ceiling/", ceiling))
-
-handler404 = "newsroom.views.errors.page_not_found"

@@ -17,5 +17,10 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         from newsroom import checks  # noqa: F401 — registers the deploy checks
+        from newsroom.core import content_version
+        from newsroom.models import Article
 
         post_migrate.connect(install_roles, sender=self)
+        # The content version asks the articles when content next changes by
+        # itself; the core layer below the models cannot import them.
+        content_version.set_boundary_source(lambda now: Article.objects.next_change(now))

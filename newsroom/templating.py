@@ -27,7 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext, trans_real
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 
-from newsroom.services.renditions import sizes
+from newsroom.core.renditions import sizes
 from newsroom.urlcache import url_for
 
 

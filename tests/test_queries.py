@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from newsroom.core.content_version import forget_local_values
 from newsroom.models import Article, DailyClickCount
-from newsroom.services.pagecache import forget_local_values
 from tests.factories import ArticleFactory, CategoryFactory, DepartmentFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db

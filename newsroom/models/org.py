@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.services.pagecache import versioned_value
+from newsroom.core.content_version import versioned_value
 from newsroom.urlcache import url_for
 
 from .base import ChangesPublicPages, ChangesPublicPagesQuerySet
@@ -166,11 +166,6 @@ class Category(ChangesPublicPages):
         )
 
 
-class MembershipQuerySet(models.QuerySet):
-    def reviewers(self):
-        return self.filter(role=Membership.Role.REVIEWER)
-
-
 class Membership(models.Model):
     """A staff user's role in one department. Roles are data, edited in the admin."""
 
@@ -191,8 +186,6 @@ class Membership(models.Model):
         verbose_name=_("department"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EDITOR)
-
-    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ("department__order", "department_id", "user_id")

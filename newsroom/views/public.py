@@ -16,6 +16,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from newsroom import sqlcache
+from newsroom.core.content_version import versioned_value
 from newsroom.models import Article, Category, Department
 from newsroom.models.content import attach_covers
 from newsroom.pagination import (
@@ -25,7 +26,7 @@ from newsroom.pagination import (
     paginate_column,
     parse_page_number,
 )
-from newsroom.services.pagecache import cached_page, versioned_value
+from newsroom.services.pagecache import cached_page
 
 HOMEPAGE_ITEMS_PER_COLUMN = 8
 IMAGE_NEWS_ITEMS = 5
