@@ -82,6 +82,8 @@ def test_make_secrets_fills_placeholders_with_env_safe_keys(tmp_path):
         "newsroom-flush-clicks.service",
         "newsroom-search-index.service",
         "newsroom-scan-content.service",
+        "newsroom-check-links.service",
+        "newsroom-health-digest.service",
     ],
 )
 def test_units_cannot_write_their_code(unit):
@@ -120,3 +122,40 @@ def test_upgrade_script_runs_as_the_service_with_its_environment():
     assert 'systemctl reload "$service"' in text
     result = subprocess.run(["sh", "-n", str(DEPLOY / "upgrade.sh")], capture_output=True)
     assert result.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("timer", "command", "schedule"),
+    [
+        ("newsroom-check-links", "manage.py check_links", "OnCalendar=*-*-* 05:30:00"),
+        ("newsroom-health-digest", "manage.py send_health_digest", "OnCalendar=Mon *-*-* 07:30:00"),
+    ],
+)
+def test_site_health_timers_run_their_commands(timer, command, schedule):
+    """The link check runs daily and the digest weekly, each timer starting its service."""
+    service = (DEPLOY / f"{timer}.service").read_text()
+    assert re.search(rf"^ExecStart=/srv/newsroom/app/\.venv/bin/python {command}$", service, re.M)
+    assert "Type=oneshot" in service and "User=newsroom" in service
+    timer_text = (DEPLOY / f"{timer}.timer").read_text()
+    assert schedule in timer_text and "Persistent=true" in timer_text
+    assert "WantedBy=timers.target" in timer_text
+    readme = (DEPLOY.parent / "README.md").read_text()
+    assert f"deploy/{timer}.service deploy/{timer}.timer" in readme
+    assert f"{timer}.timer" in readme.split("systemctl enable --now", 1)[1].splitlines()[0]
+
+
+def test_scan_content_timer_runs_the_queued_rescans():
+    """The 内容安全 re-scans queued in the admin run every five minutes, installed by the README."""
+    service = (DEPLOY / "newsroom-scan-content.service").read_text()
+    assert re.search(
+        r"^ExecStart=/srv/newsroom/app/\.venv/bin/python manage.py scan_content --queued$",
+        service,
+        re.M,
+    )
+    assert "Type=oneshot" in service and "User=newsroom" in service
+    timer = (DEPLOY / "newsroom-scan-content.timer").read_text()
+    assert "OnUnitActiveSec=5min" in timer and "WantedBy=timers.target" in timer
+    readme = (DEPLOY.parent / "README.md").read_text()
+    assert "deploy/newsroom-scan-content.service deploy/newsroom-scan-content.timer" in readme
+    enabled = readme.split("systemctl enable --now", 1)[1].splitlines()[0]
+    assert "newsroom-scan-content.timer" in enabled

@@ -1,7 +1,7 @@
 from .activity import ClickFlush, DailyClickCount, ReviewConfirmation, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
 from .health import ConfirmedDomain, Link, LinkOccurrence
-from .org import Category, Department, Membership
+from .org import Category, Department, Membership, SiteHealth
 from .safety import (
     AttachmentText,
     PersonalPattern,
@@ -38,5 +38,6 @@ __all__ = [
     "Rendition",
     "ReviewItem",
     "Revision",
+    "SiteHealth",
     "Transition",
 ]

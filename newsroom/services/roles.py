@@ -30,10 +30,13 @@ EDITOR_PERMISSIONS = (
     "view_attachment",
     "view_revision",
     "view_transition",
+    "view_link",
 )
 REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + (
     "view_dailyclickcount",
     "view_reviewitem",
+    "view_confirmeddomain",
+    "view_sitehealth",
     "view_scanfinding",
 )
 
