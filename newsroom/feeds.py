@@ -1,11 +1,14 @@
-"""RSS and Atom feeds of a department and of a column (django.contrib.syndication)."""
+"""RSS and Atom feeds of the whole site, of a department and of a column
+(django.contrib.syndication)."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from newsroom.models import Article, Category, Department
+from newsroom.urlcache import url_for
 
 FEED_ITEMS = 20
 
@@ -87,3 +90,34 @@ class CategoryFeed(DepartmentFeed):
 class CategoryAtomFeed(CategoryFeed):
     feed_type = Atom1Feed
     subtitle = CategoryFeed.description
+
+
+class SiteFeed(DepartmentFeed):
+    """Every department's newest articles together (the home page of a site
+    with several departments links it)."""
+
+    def get_object(self, request):
+        return None
+
+    def title(self, obj):
+        return settings.NEWSROOM_SITE_NAME or _("Campus News")
+
+    def link(self, obj):
+        return url_for("newsroom:home")
+
+    def description(self, obj):
+        return _("Latest articles of every department")
+
+    def scope(self, obj):
+        return {}
+
+    def item_categories(self, article):
+        return [article.category.department.name, article.category.name]
+
+    def items(self, obj):
+        return super().items(obj).select_related("category__department")
+
+
+class SiteAtomFeed(SiteFeed):
+    feed_type = Atom1Feed
+    subtitle = SiteFeed.description

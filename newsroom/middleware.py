@@ -1,5 +1,8 @@
 from django.conf import settings
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
+from django.urls import Resolver404, resolve
+
+from newsroom.views.errors import page_not_found
 
 
 class ContentSecurityPolicyMiddleware:
@@ -37,3 +40,33 @@ class RefuseTraceMiddleware:
         if request.method in self.REFUSED:
             return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
         return self.get_response(request)
+
+
+class OwnNotFoundPageMiddleware:
+    """
+    The site's own 404 page under DEBUG too (``make run``), instead of Django's
+    English debug page listing every URL pattern. Without DEBUG Django already
+    uses it. ``NEWSROOM_DEBUG_404_PAGE=1`` brings the debug page back.
+
+    Placed after CommonMiddleware, so that a missing slash still redirects.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def active():
+        return settings.DEBUG and not settings.NEWSROOM_DEBUG_404_PAGE
+
+    def __call__(self, request):
+        if self.active():
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as exception:
+                return page_not_found(request, exception)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self.active():
+            return page_not_found(request, exception)
+        return None

@@ -198,3 +198,38 @@ def test_output_is_deterministic():
     run_seed_demo()
     second = list(Article.objects.order_by("pk").values_list("title", "summary", "publish_at"))
     assert first == second
+
+
+def test_most_read_box_is_filled(seeded):
+    """Daily counts are seeded, so 热门文章 lists articles on a fresh site."""
+    from newsroom.views.public import most_read
+
+    info = Department.objects.get(slug="info")
+    assert len(most_read(info)) == 10
+
+
+def test_one_column_pages(seeded):
+    """One column has 45 articles, more than two pages of 20."""
+    column = Category.objects.get(department__slug="info", slug="news")
+    assert column.articles.count() == 45
+
+
+def test_several_articles_have_pdf_and_word_attachments(seeded, private_root):
+    """Attachments made at seed time pass the upload checks and are stored privately."""
+    from newsroom.models import Attachment
+
+    attachments = list(Attachment.objects.select_related("article"))
+    assert len({a.article_id for a in attachments}) >= 4
+    kinds = {a.name.rsplit(".", 1)[-1] for a in attachments}
+    assert kinds == {"pdf", "docx"}
+    for attachment in attachments:
+        assert attachment.article.is_visible()
+        with attachment.file.open("rb") as stored:
+            head = stored.read(5)
+        assert head.startswith((b"%PDF-", b"PK\x03\x04"))
+    assert Article.objects.filter(has_attachments=True).count() >= 4
+
+
+def test_publish_times_are_whole_seconds(seeded):
+    """Stored publish times carry no microseconds."""
+    assert all(t.microsecond == 0 for t in Article.objects.values_list("publish_at", flat=True))

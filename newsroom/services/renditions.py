@@ -34,6 +34,8 @@ class Kind:
 KINDS = {
     "cover": Kind("cover", (16, 9), (480, 960, 1440)),
     "thumb": Kind("thumb", (4, 3), (160, 320)),
+    # The square picture a link shared in WeChat shows (it wants 300×300 or more).
+    "share": Kind("share", (1, 1), (300, 600)),
 }
 QUALITY = 82
 

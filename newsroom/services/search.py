@@ -461,7 +461,8 @@ def _windowed_sql(tokens, department, now):
 def search_page(query: str, *, department=None, start: int, size: int):
     """
     One page of results, ranked: of the newest ``CANDIDATES`` matches, title
-    matches first, then newer. Returns ([articles], has_next).
+    matches first, then newer. Returns ([articles], has_next); each article
+    carries ``found_total``, the number of matches (at most ``CANDIDATES``).
 
     One query: the newest ``CANDIDATES`` matches are taken with their title
     match worked out on the way (the index answers the match, a stored title
@@ -480,8 +481,11 @@ def search_page(query: str, *, department=None, start: int, size: int):
         ("search-page", department is not None),
         # Ranked and cut to the page before the join: only the page's rows
         # are read again, for their bodies.
+        # found_total: how many candidates there are, counted over the ranked
+        # rows before the LIMIT (at most CANDIDATES), for "N results".
         f"SELECT {table}.id, {table}.category_id, {table}.title, {table}.body, "
-        f"{table}.publish_at FROM (SELECT * FROM ({sql}) candidates "
+        f"{table}.publish_at, page.found_total FROM (SELECT *, count(*) OVER () AS found_total "
+        f"FROM ({sql}) candidates "
         "ORDER BY title_match DESC, publish_at DESC, pk DESC LIMIT %s OFFSET %s) page "
         f"JOIN {table} ON {table}.id = page.pk "
         "ORDER BY page.title_match DESC, page.publish_at DESC, page.pk DESC",
@@ -546,6 +550,11 @@ def highlight(text: str, query: str):
 TAG_RE = re.compile(r"""</?[a-zA-Z](?:"[^"]*"|'[^']*'|[^'">])*>""")
 
 
+# Where one block of text ends and the next begins: paragraphs, headings, list
+# items, cells, captions, line breaks.
+BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|td|th|figcaption|blockquote|div)\s*>|<br\s*/?>", re.I)
+
+
 def body_text(body_html: str) -> str:
     """
     The text of a stored body, whitespace collapsed.
@@ -581,8 +590,11 @@ def _first_match(text: str, query: str):
 
 
 def excerpt(body_html: str, query: str, *, before=40, length=120):
-    """A short, highlighted piece of the body around the first match."""
-    text = body_text(body_html)
+    """A short, highlighted piece of the body around the first match.
+
+    Blocks are kept apart by a space: without it the last sentence of one
+    paragraph ran into the first of the next ("…持续一个月。校园远眺…")."""
+    text = body_text(BLOCK_END_RE.sub(" ", body_html or ""))
     first = _first_match(text, query)
     start = max(first - before, 0) if first is not None else 0
     piece = text[start : start + length]

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from newsroom.models import Image
+from newsroom.services.renditions import renditions_generate
+
+
+class Command(BaseCommand):
+    help = (
+        "Make the renditions every image is missing (after an upgrade adds a kind, "
+        "such as the square share picture); ones already stored are kept."
+    )
+
+    def handle(self, *args, **options):
+        count = 0
+        for image in Image.objects.order_by("pk").iterator():
+            renditions_generate(image)
+            count += 1
+        self.stdout.write(f"Checked the renditions of {count} images.")
