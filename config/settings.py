@@ -103,7 +103,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The department's language on public pages, the browser's in the admin.
+    "newsroom.middleware.DepartmentLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # The site's own 404 page under DEBUG as well (NEWSROOM_DEBUG_404_PAGE=1: Django's).
     "newsroom.middleware.OwnNotFoundPageMiddleware",

@@ -1,13 +1,14 @@
 """RSS and Atom feeds of the whole site, of a department and of a column
 (django.contrib.syndication)."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from newsroom.models import Article, Category, Department
+from newsroom.services.identity import site_identity
 from newsroom.urlcache import url_for
 
 FEED_ITEMS = 20
@@ -18,6 +19,7 @@ class DepartmentFeed(Feed):
         department = Department.objects.cached(department_slug)
         if department is None:
             raise Http404("No such department.")
+        translation.activate(department.language)  # the feed's language and texts
         return department
 
     def title(self, department):
@@ -72,6 +74,7 @@ class CategoryFeed(DepartmentFeed):
         column = Category.objects.cached(department_slug=department_slug, slug=slug)
         if column is None:
             raise Http404("No such column.")
+        translation.activate(column.department.language)
         return column
 
     def title(self, column):
@@ -100,7 +103,7 @@ class SiteFeed(DepartmentFeed):
         return None
 
     def title(self, obj):
-        return settings.NEWSROOM_SITE_NAME or _("Campus News")
+        return site_identity()[0].name
 
     def link(self, obj):
         return url_for("newsroom:home")

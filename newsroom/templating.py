@@ -28,6 +28,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext, trans_real
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 
+from newsroom.services.identity import identity_of
 from newsroom.services.renditions import sizes
 from newsroom.urlcache import url_for
 
@@ -230,6 +231,8 @@ def environment(**options):
             "rendition_img": rendition_img,
             "og_image_url": og_image_url,
             "share_images": share_images,
+            # Header and footer: name, logo, links, grey mode (newsroom/services/identity.py).
+            "identity_of": identity_of,
             "share_description": share_description,
             "article_rows": article_rows,
         }

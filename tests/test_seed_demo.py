@@ -124,8 +124,11 @@ def test_click_counts_are_skewed(seeded):
 
 
 def test_images_have_dimensions_and_files(seeded, media_root):
-    """Every image has width and height and its JPEG file is in MEDIA_ROOT."""
-    images = list(Image.objects.all())
+    """Every picture of the articles has width and height and its JPEG file is in MEDIA_ROOT."""
+    from newsroom.models import SiteSettings
+
+    site = SiteSettings.objects.get()
+    images = list(Image.objects.exclude(pk__in=[site.logo_id, site.banner_id]))
     assert len(images) >= 10
     for image in images:
         assert image.width > 0 and image.height > 0
@@ -233,3 +236,13 @@ def test_several_articles_have_pdf_and_word_attachments(seeded, private_root):
 def test_publish_times_are_whole_seconds(seeded):
     """Stored publish times carry no microseconds."""
     assert all(t.microsecond == 0 for t in Article.objects.values_list("publish_at", flat=True))
+
+
+def test_site_identity_is_seeded(seeded):
+    """The demo fills the site settings (logo, banner, filing number, links) and English names."""
+    from newsroom.models import FriendlyLink, SiteSettings
+
+    site = SiteSettings.objects.get()
+    assert site.logo and site.banner and site.icp_number and site.university_name
+    assert FriendlyLink.objects.filter(site=site).count() == 3
+    assert Department.objects.get(slug="foreign").english_name == "School of Foreign Languages"

@@ -1,6 +1,6 @@
 from .activity import ClickFlush, DailyClickCount, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
-from .org import Category, Department, Membership
+from .org import Category, Department, FriendlyLink, GreyMode, Membership, SiteSettings
 
 __all__ = [
     "Article",
@@ -10,10 +10,13 @@ __all__ = [
     "ClickFlush",
     "DailyClickCount",
     "Department",
+    "FriendlyLink",
+    "GreyMode",
     "Image",
     "Membership",
     "Rendition",
     "ReviewItem",
     "Revision",
+    "SiteSettings",
     "Transition",
 ]

@@ -9,8 +9,8 @@ at once: the version lives in Redis when ``REDIS_URL`` is set (several app
 servers), otherwise in the modification time of a stamp file that all the
 processes of one machine share.
 
-Time changes content too: a scheduled article appears, a pin ends. The
-version also carries the next such moment (found with one query when the
+Time changes content too: a scheduled article appears, a pin ends, grey
+mode begins or ends. The version also carries the next such moment (found with one query when the
 version changes); once it has passed, the version is bumped, so a scheduled
 article appears on time, not when a cache entry expires.
 
@@ -98,8 +98,9 @@ def _bump():
 
 
 def _next_boundary(now) -> float:
-    """When content next changes by itself: a scheduled article or a pin end."""
-    from newsroom.models import Article
+    """When content next changes by itself: a scheduled article, a pin end, or
+    grey mode (一键变灰) switching on or off at its scheduled time."""
+    from newsroom.models import Article, Department, GreyMode, SiteSettings
 
     published = Article.objects.filter(status=Article.Status.PUBLISHED)
     moments = [
@@ -108,6 +109,11 @@ def _next_boundary(now) -> float:
             "m"
         ],
     ]
+    for model in (SiteSettings, Department):
+        for owner in model.objects.filter(grey_mode=GreyMode.SCHEDULED).only(
+            "grey_mode", "grey_from", "grey_until"
+        ):
+            moments.extend(m for m in owner.grey_moments() if m > now)
     moments = [m.timestamp() for m in moments if m is not None]
     return min(moments) if moments else NO_BOUNDARY
 
@@ -214,7 +220,12 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         token = _request_version.set({})
         try:
-            return serve(request, *args, **kwargs)
+            response = serve(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                # Rendered here, so that what the templates read under the
+                # version (the site's identity) shares the request's reading.
+                response.render()
+            return response
         finally:
             _request_version.reset(token)
 

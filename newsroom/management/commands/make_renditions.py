@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from newsroom.models import Image
+from newsroom.models import Department, Image, SiteSettings
+from newsroom.services.identity import identity_renditions_ensure
 from newsroom.services.renditions import renditions_generate
 
 
@@ -15,4 +16,6 @@ class Command(BaseCommand):
         for image in Image.objects.order_by("pk").iterator():
             renditions_generate(image)
             count += 1
+        for owner in [*Department.objects.all(), *SiteSettings.objects.all()]:
+            identity_renditions_ensure(owner)
         self.stdout.write(f"Checked the renditions of {count} images.")

@@ -30,8 +30,18 @@ from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from newsroom.models import Article, Attachment, Category, DailyClickCount, Department, Image
+from newsroom.models import (
+    Article,
+    Attachment,
+    Category,
+    DailyClickCount,
+    Department,
+    FriendlyLink,
+    Image,
+    SiteSettings,
+)
 from newsroom.services.attachments import attachment_create
+from newsroom.services.identity import identity_renditions_ensure
 
 from . import _demo_content as corpus
 
@@ -127,6 +137,82 @@ def seed_demo():
             )
     create_daily_clicks(rng, today)
     create_attachments(rng)
+    create_identity()
+
+
+# --- Site identity ----------------------------------------------------------------
+
+
+def create_identity():
+    """Site settings as a university would fill them in (example numbers), a
+    logo and a banner, and friendly links; the foreign-language school has an
+    English name."""
+    logo = Image(
+        file=ContentFile(draw_logo(), name="logo.png"), alt_text="", original_name="logo.png"
+    )
+    logo.save()
+    banner_data = draw_banner()
+    banner = Image(
+        file=ContentFile(banner_data, name="banner.jpg"),
+        alt_text="",
+        original_name="banner.jpg",
+        size=len(banner_data),
+    )
+    banner.save()
+    site = SiteSettings(
+        site_name="示例大学新闻网",
+        university_name="示例大学",
+        university_url="https://www.example.edu.cn/",
+        english_name="Example University News",
+        logo=logo,
+        banner=banner,
+        copyright="版权所有 © 示例大学",
+        address="示例市学院路 1 号",
+        postcode="100000",
+        phone="010-00000000",
+        email="news@example.edu.cn",
+        icp_number="京ICP备00000000号-1",
+        psb_number="京公网安备 00000000000000号",
+        psb_url="https://beian.mps.gov.cn/",
+    )
+    site.save()
+    for order, (name, url) in enumerate(
+        (
+            ("示例大学", "https://www.example.edu.cn/"),
+            ("教育部", "http://www.moe.gov.cn/"),
+            ("中国高等教育学生信息网", "https://www.chsi.com.cn/"),
+        )
+    ):
+        FriendlyLink.objects.create(site=site, name=name, url=url, order=order)
+    Department.objects.filter(slug="info").update(
+        english_name="School of Information Science and Engineering"
+    )
+    Department.objects.filter(slug="foreign").update(english_name="School of Foreign Languages")
+    identity_renditions_ensure(site)
+
+
+def draw_logo():
+    """A round emblem on a transparent background."""
+    size = 240
+    picture = PILImage.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse([8, 8, size - 8, size - 8], fill=(255, 255, 255, 255))
+    draw.ellipse([26, 26, size - 26, size - 26], fill=(11, 74, 139, 255))
+    draw.polygon([(120, 60), (180, 150), (60, 150)], fill=(255, 255, 255, 255))
+    draw.rectangle([70, 160, 170, 176], fill=(255, 255, 255, 255))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def draw_banner():
+    """A wide strip of sky and hills for the header."""
+    size = (1920, 240)
+    picture = gradient(size, (24, 84, 150), (120, 170, 220))
+    draw_hills(ImageDraw.Draw(picture), size, random.Random(SEED))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
 
 
 # --- Clicks per day and attachments -----------------------------------------------
