@@ -28,8 +28,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext, trans_real
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 
+from newsroom.core.renditions import sizes
 from newsroom.services.identity import identity_of
-from newsroom.services.renditions import sizes
 from newsroom.urlcache import url_for
 
 
@@ -149,7 +149,7 @@ def share_images(article):
 
 def share_description(article, length=120):
     """og:description: the summary, else the start of the body's text."""
-    from newsroom.services.search import BLOCK_END_RE, body_text
+    from newsroom.core.search_document import BLOCK_END_RE, body_text
 
     text = article.summary or body_text(BLOCK_END_RE.sub(" ", article.body or ""))
     return truncatechars(text, length)

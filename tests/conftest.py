@@ -54,7 +54,7 @@ def page_cache_off(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
-    """Real hashing costs ~100 ms a user; the tests are not about password strength."""
+    """Real hashing is slow on purpose; the tests are not about password strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -62,7 +62,7 @@ def fast_password_hasher(settings):
 def clear_cache():
     from django.core.cache import cache
 
-    from newsroom.services.pagecache import forget_local_values
+    from newsroom.core.content_version import forget_local_values
 
     cache.clear()
     forget_local_values()

@@ -27,8 +27,7 @@ from django.urls import reverse
 from newsroom.models import Article
 from newsroom.proxies import STAFF_COOKIE, staff_cookie_value
 from tests.factories import ArticleFactory, attach_pdf
-from tests.test_clicks import BROWSER_UA
-from tests.test_private_attachments import MARKER, spellings, unpublished_articles
+from tests.utils import BROWSER_UA, MARKER, spellings, unpublished_articles
 
 BASE = Path(__file__).resolve().parent.parent
 DEPLOY = BASE / "deploy" / "nginx"

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 
-from newsroom.services import renditions
+from newsroom.core import renditions
 from tests.factories import ArticleFactory, CategoryFactory, ImageFactory, image_bytes
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.core import renditions
 from newsroom.models import Department, FriendlyLink, GreyMode, SiteSettings
-from newsroom.services import renditions
 from tests.factories import (
     ArticleFactory,
     CategoryFactory,

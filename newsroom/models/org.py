@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.services.pagecache import versioned_value
+from newsroom.core.content_version import versioned_value
 from newsroom.urlcache import url_for
 
 from .base import ChangesPublicPages, ChangesPublicPagesQuerySet
@@ -172,6 +172,18 @@ class SiteSettings(IdentityFields, ChangesPublicPages):
     @property
     def icp_url(self):
         return MIIT_FILING_URL
+
+
+def next_grey_change(now):
+    """The next moment a scheduled grey mode (the site's or a department's)
+    starts or ends, or None: a boundary of the content version."""
+    moments = []
+    for model in (SiteSettings, Department):
+        owners = model.objects.filter(grey_mode=GreyMode.SCHEDULED).only(
+            "grey_mode", "grey_from", "grey_until"
+        )
+        moments.extend(m for owner in owners for m in owner.grey_moments() if m > now)
+    return min(moments, default=None)
 
 
 class FriendlyLink(ChangesPublicPages):
@@ -362,11 +374,6 @@ class Category(ChangesPublicPages):
         )
 
 
-class MembershipQuerySet(models.QuerySet):
-    def reviewers(self):
-        return self.filter(role=Membership.Role.REVIEWER)
-
-
 class Membership(models.Model):
     """A staff user's role in one department. Roles are data, edited in the admin."""
 
@@ -387,8 +394,6 @@ class Membership(models.Model):
         verbose_name=_("department"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EDITOR)
-
-    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ("department__order", "department_id", "user_id")

@@ -2,16 +2,16 @@
 What the header and footer of a page show (the site's identity over a
 department's, grey mode decided now), kept under the content version; and
 logos and header banners, uploaded through the same checks as every image,
-with renditions of their own shape (newsroom/services/renditions.py).
+with renditions of their own shape (newsroom/core/renditions.py).
 """
 
 from dataclasses import dataclass
 
 from django.utils import timezone
 
+from newsroom.core.content_version import versioned_value
+from newsroom.core.renditions import renditions_generate
 from newsroom.models import FriendlyLink, SiteSettings
-from newsroom.services.pagecache import versioned_value
-from newsroom.services.renditions import renditions_generate
 from newsroom.services.uploads import image_create_from_upload
 from newsroom.urlcache import url_for
 

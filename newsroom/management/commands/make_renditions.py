@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from newsroom.core.renditions import renditions_generate
 from newsroom.models import Department, Image, SiteSettings
 from newsroom.services.identity import identity_renditions_ensure
-from newsroom.services.renditions import renditions_generate
 
 
 class Command(BaseCommand):

@@ -15,9 +15,7 @@ import posixpath
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
-from django.utils.encoding import filepath_to_uri
-from django.utils.functional import empty
+from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 from PIL import ImageOps
 
@@ -54,16 +52,7 @@ class Size:
 
     @property
     def url(self):
-        return media_url(self.path)
-
-
-def media_url(path):
-    """The URL of a stored file; on local disk without the storage's per-call
-    ``urljoin`` (a list page links dozens of renditions)."""
-    storage = default_storage._wrapped if default_storage._wrapped is not empty else None
-    if isinstance(storage, FileSystemStorage) and storage.base_url:
-        return storage.base_url + filepath_to_uri(path)
-    return default_storage.url(path)
+        return default_storage.url(self.path)
 
 
 def _crop_box(width, height, ratio):
@@ -99,9 +88,8 @@ def sizes(image, kind_name):
 
 
 def renditions_generate(image, kinds=EVERY_IMAGE):
-    """Write the renditions of an image (skipping ones already on disk)."""
-    from newsroom.models import Rendition
-
+    """Write the renditions of an image (skipping ones already on disk) and
+    record each through the image's ``renditions`` relation."""
     planned = [(name, size) for name in kinds for size in sizes(image, name)]
     missing = [(name, size) for name, size in planned if not default_storage.exists(size.path)]
     if not missing:
@@ -130,8 +118,7 @@ def renditions_generate(image, kinds=EVERY_IMAGE):
         else:
             resized.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=True)
         stored = default_storage.save(size.path, ContentFile(buffer.getvalue()))
-        Rendition.objects.update_or_create(
-            image=image,
+        image.renditions.update_or_create(
             spec=f"{name}-{size.width}",
             defaults={"file": stored, "width": size.width, "height": size.height},
         )

@@ -20,6 +20,6 @@ def truncate_to_seconds(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("newsroom", "0021_private_attachments")]
+    dependencies = [("newsroom", "0025_safety_starter_lists")]
 
     operations = [migrations.RunPython(truncate_to_seconds, migrations.RunPython.noop)]
