@@ -126,3 +126,18 @@ def proxy_reads(monkeypatch):
         return reads
 
     return start
+
+
+@pytest.fixture
+def no_dns(monkeypatch):
+    """Host names under .invalid fail at once, without asking a resolver (link checks)."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if str(host).endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

@@ -258,7 +258,7 @@ def test_migration_truncates_stored_publish_times():
     Article.objects.filter(pk=article.pk).update(
         publish_at=timezone.now().replace(microsecond=913489)
     )
-    migration = import_module("newsroom.migrations.0026_publish_at_whole_seconds")
+    migration = import_module("newsroom.migrations.0027_publish_at_whole_seconds")
 
     class Editor:  # what the function uses of a schema editor (SQLite's refuses in a test)
         def __init__(self):

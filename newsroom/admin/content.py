@@ -570,12 +570,14 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
         article = self.get_object(request, object_id)
         if article is not None:
             user = request.user
+            can_review = moderation.can_review(user, article)
             extra_context.update(
                 {
+                    "new_domains": moderation.review_new_domains(article) if can_review else [],
                     "transitions": article.transitions.select_related("actor")[:50],
                     "revision_list": article.revisions.select_related("created_by")[:50],
                     "pending_revision": moderation.pending_revision(article),
-                    "can_review": moderation.can_review(user, article),
+                    "can_review": can_review,
                     "moves": moderation.allowed_moves(article.status),
                     "seen": moderation.review_seen(article),
                     "now_local": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),

@@ -1,7 +1,15 @@
 from .activity import ClickFlush, DailyClickCount, ReviewConfirmation, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
 from .health import ConfirmedDomain, Link, LinkOccurrence
-from .org import Category, Department, FriendlyLink, GreyMode, Membership, SiteSettings
+from .org import (
+    Category,
+    Department,
+    FriendlyLink,
+    GreyMode,
+    Membership,
+    SiteHealth,
+    SiteSettings,
+)
 from .safety import (
     AttachmentText,
     PersonalPattern,
@@ -40,6 +48,7 @@ __all__ = [
     "Rendition",
     "ReviewItem",
     "Revision",
+    "SiteHealth",
     "SiteSettings",
     "Transition",
 ]

@@ -374,6 +374,15 @@ class Category(ChangesPublicPages):
         )
 
 
+class SiteHealth(Department):
+    """The admin's 网站体检 dashboard, one panel per department (no data of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("site health check")
+        verbose_name_plural = _("site health check")
+
+
 class Membership(models.Model):
     """A staff user's role in one department. Roles are data, edited in the admin."""
 

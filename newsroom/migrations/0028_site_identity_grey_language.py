@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0026_publish_at_whole_seconds'),
+        ('newsroom', '0027_publish_at_whole_seconds'),
     ]
 
     operations = [

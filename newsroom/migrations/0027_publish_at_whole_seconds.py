@@ -20,6 +20,6 @@ def truncate_to_seconds(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("newsroom", "0025_safety_starter_lists")]
+    dependencies = [("newsroom", "0026_site_health_dashboard")]
 
     operations = [migrations.RunPython(truncate_to_seconds, migrations.RunPython.noop)]
