@@ -1,7 +1,15 @@
 from .activity import ClickFlush, DailyClickCount, ReviewConfirmation, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
 from .health import ConfirmedDomain, Link, LinkOccurrence
-from .org import Category, Department, Membership, SiteHealth
+from .org import (
+    Category,
+    Department,
+    FriendlyLink,
+    GreyMode,
+    Membership,
+    SiteHealth,
+    SiteSettings,
+)
 from .safety import (
     AttachmentText,
     PersonalPattern,
@@ -31,6 +39,8 @@ __all__ = [
     "ConfirmedDomain",
     "DailyClickCount",
     "Department",
+    "FriendlyLink",
+    "GreyMode",
     "Image",
     "Link",
     "LinkOccurrence",
@@ -39,5 +49,6 @@ __all__ = [
     "ReviewItem",
     "Revision",
     "SiteHealth",
+    "SiteSettings",
     "Transition",
 ]
