@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Answers an old site's addresses with a 301, only where the answer is a 404.
+    "newsroom.middleware.LegacyRedirectMiddleware",
     # ETags on public pages and feeds; a matching If-None-Match gets a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

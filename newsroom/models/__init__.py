@@ -1,5 +1,6 @@
 from .activity import ClickFlush, DailyClickCount, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
+from .legacy import ImportedArticle, ImportedFile, LegacyRedirect
 from .org import Category, Department, Membership
 
 __all__ = [
@@ -11,6 +12,9 @@ __all__ = [
     "DailyClickCount",
     "Department",
     "Image",
+    "ImportedArticle",
+    "ImportedFile",
+    "LegacyRedirect",
     "Membership",
     "Rendition",
     "ReviewItem",
