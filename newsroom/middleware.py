@@ -61,6 +61,8 @@ class LegacyRedirectMiddleware:
             return response
         host = request.get_host().rsplit(":", 1)[0].lower() if request.get_host() else ""
         key = legacy_key(request.path, request.META.get("QUERY_STRING", ""))
+        if "\x00" in key or len(key) > 500:
+            return response  # no stored key has these (and PostgreSQL refuses a NUL)
         found = (
             LegacyRedirect.objects.filter(key=key, host__in=(host, ""))
             .select_related("article", "category__department", "attachment", "department")

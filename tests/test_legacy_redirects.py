@@ -166,3 +166,10 @@ def test_admin_requires_a_target(client, db):
     response = client.post(reverse("admin:newsroom_legacyredirect_add"), {"old_url": "/x.htm"})
     assert response.status_code == 200
     assert not LegacyRedirect.objects.exists()
+
+
+def test_nul_and_overlong_addresses_stay_404(client, imported):
+    """A NUL character or a huge address is a plain 404, not a database error."""
+    assert client.get("/info/1021/%00.htm").status_code == 404
+    assert client.get("/x.jsp?wbnewsid=%00").status_code == 404
+    assert client.get("/" + "a" * 2000 + ".htm").status_code == 404
