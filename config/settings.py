@@ -10,6 +10,7 @@ import ipaddress
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -483,3 +484,23 @@ CKEDITOR_5_CONFIGS = {
         "link": {"addTargetToExternalLinks": True},
     },
 }
+
+# --- site health (links, stale columns, the digest) -------------------------
+# The site's public address, for absolute links in e-mails (the health digest).
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").rstrip("/")
+# Host names that are this site: links to them are checked against the site
+# itself, without HTTP. Defaults to the site URL's host and the allowed hosts.
+NEWSROOM_LINK_SITE_HOSTS = env_list(
+    "NEWSROOM_LINK_SITE_HOSTS",
+    [
+        host
+        for host in [urlsplit(NEWSROOM_SITE_URL).hostname or "", *ALLOWED_HOSTS]
+        if host and not host.startswith((".", "*", "["))
+    ],
+)
+# Links to other domains are 外链 for review; "*.edu.cn" is any host under edu.cn.
+NEWSROOM_LINK_ALLOWED_DOMAINS = env_list("NEWSROOM_LINK_ALLOWED_DOMAINS", ["*.edu.cn", "*.gov.cn"])
+# Seconds before an outside link's request is given up.
+NEWSROOM_LINK_TIMEOUT = float(os.environ.get("NEWSROOM_LINK_TIMEOUT") or 5)
+# A column with nothing published for this many days is flagged as stale.
+NEWSROOM_STALE_DAYS = env_int("NEWSROOM_STALE_DAYS", 180)

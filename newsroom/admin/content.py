@@ -21,7 +21,9 @@ from newsroom.models import (
     Image,
     Revision,
 )
-from newsroom.services import moderation, revisions
+from newsroom.services import moderation, revisions, safety
+from newsroom.services.safety.mask import article_mask_personal, editing_copy
+from newsroom.services.safety.text import body_parts
 
 from .attachments import AttachmentInline, save_attachment_formset
 from .review import (
@@ -59,6 +61,9 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("pinned_until") and not cleaned.get("is_pinned", self.instance.is_pinned):
             self.add_error("pinned_until", _("Only a pinned article can have a pin end time."))
+        display_until, publish_at = cleaned.get("display_until"), cleaned.get("publish_at")
+        if display_until and publish_at and display_until <= publish_at:
+            self.add_error("display_until", _("The display end must come after the publish time."))
         base = cleaned.get("base_version")
         if self.instance.pk and base is not None:
             live = Article.objects.select_related("updated_by").get(pk=self.instance.pk)
@@ -92,6 +97,24 @@ class DepartmentListFilter(admin.SimpleListFilter):
         chosen = {str(pk): pk for pk, _name in self.lookup_choices}.get(self.value())
         if chosen is not None:
             return queryset.filter(category__department_id=chosen)
+        return queryset
+
+
+class DisplayPeriodListFilter(admin.SimpleListFilter):
+    """公示: articles whose display period is over (已到期) or still running."""
+
+    title = gettext_lazy("display period")
+    parameter_name = "display"
+
+    def lookups(self, request, model_admin):
+        return (("ended", _("Ended")), ("running", _("Running")))
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "ended":
+            return queryset.expired(at=now)
+        if self.value() == "running":
+            return queryset.filter(display_until__gt=now)
         return queryset
 
 
@@ -185,7 +208,13 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
     change_form_template = "admin/newsroom/article/change_form.html"
     change_list_template = "admin/newsroom/article/change_list.html"
     list_display = ("title", "category", "status_seen", "publish_at", "is_pinned", "click_count")
-    list_filter = (DepartmentListFilter, ("category", CategoryListFilter), "status", "is_pinned")
+    list_filter = (
+        DepartmentListFilter,
+        ("category", CategoryListFilter),
+        "status",
+        "is_pinned",
+        DisplayPeriodListFilter,
+    )
     list_select_related = ("category__department",)
     search_fields = ("title",)
     date_hierarchy = "publish_at"
@@ -206,10 +235,17 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_seen(self, obj):
+        if obj.status == Article.Status.PUBLISHED and obj.is_expired():
+            return format_html(
+                '{} <span class="expired-badge">{}</span>{}',
+                obj.get_status_display(),
+                _("Expired"),
+                seen_input(obj),
+            )
         return format_html("{}{}", obj.get_status_display(), seen_input(obj))
 
     def get_fieldsets(self, request, obj=None):
-        publishing = ["status", "publish_at"]
+        publishing = ["status", "publish_at", "display_until"]
         if self.may_pin(request, obj):
             publishing += ["is_pinned", "pinned_until"]
         return (
@@ -280,11 +316,16 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
                 article=obj, user=request.user, live=conflict.article
             )
 
+    def response_add(self, request, obj, post_url_continue=None):
+        safety_message(self, request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
     def response_change(self, request, obj):
         conflict = getattr(request, "newsroom_conflict", None)
         if conflict:
             self.message_user(request, conflict.message, messages.ERROR)
             return HttpResponseRedirect(request.path)
+        safety_message(self, request, obj)
         revision = getattr(request, "newsroom_revision", None)
         if revision is not None and revision.state == Revision.State.PENDING:
             self.message_user(
@@ -316,6 +357,11 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
                 "<path:object_id>/moderate/",
                 wrap(self.moderate_view),
                 name="newsroom_article_moderate",
+            ),
+            path(
+                "<path:object_id>/safety-mask/",
+                wrap(self.safety_mask_view),
+                name="newsroom_article_safety_mask",
             ),
             path(
                 "<path:object_id>/revisions/compare/",
@@ -394,6 +440,7 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
                 user=user,
                 seen=seen_from_post(data),
                 publish_at=parse_local_datetime(publish_at) if publish_at else None,
+                confirmed=data.getlist("confirm"),
             )
         elif move == "reject":
             moderation.article_reject(
@@ -418,6 +465,34 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
         else:
             raise moderation.ModerationError(_("Unknown action."))
         return _("The article was %(move)s.") % {"move": moderation.move_label(move)}
+
+    def safety_mask_view(self, request, object_id):
+        """Mask the posted personal-information hits (``key``), or all of them (``all``)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_article(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        keys = None if request.POST.get("all") else request.POST.getlist("key")
+        version = request.POST.get("version", "")
+        try:
+            count = article_mask_personal(
+                article=article,
+                user=request.user,
+                keys=keys,
+                base_version=int(version) if version.isdigit() and len(version) < 10 else None,
+            )
+        except moderation.ModerationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Masked %(count)d piece(s) of personal information.") % {"count": count},
+                messages.SUCCESS if count else messages.WARNING,
+            )
+        return HttpResponseRedirect(
+            reverse("admin:newsroom_article_change", args=[article.pk]) + "#content-safety"
+        )
 
     def revision_compare_view(self, request, object_id):
         article = self.get_article(request, object_id)
@@ -472,9 +547,51 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
                     "moves": moderation.allowed_moves(article.status),
                     "seen": moderation.review_seen(article),
                     "now_local": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                    **safety_context(article),
                 }
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def safety_message(model_admin, request, article):
+    """After a save: how many content-safety hits the saved text has (listed on its page)."""
+    report = safety.article_check(article=editing_copy(Article.objects.get(pk=article.pk)))
+    if report.hits:
+        model_admin.message_user(
+            request,
+            _(
+                "The content-safety check found %(count)d hit(s): %(hits)s. They are listed "
+                "under 内容安全 on the article's page."
+            )
+            % {
+                "count": len(report.hits),
+                "hits": "; ".join(hit.describe() for hit in report.hits[:5]),
+            },
+            messages.ERROR if report.blocking else messages.WARNING,
+        )
+
+
+def body_segments(text, hits):
+    """The body's text cut into (text, hit or None) pieces, for marking the hits."""
+    segments, position = [], 0
+    for hit in sorted((h for h in hits if h.field == "body"), key=lambda h: h.start):
+        if hit.start < position:
+            continue  # overlapping hits: the first one is marked
+        segments.append((text[position : hit.start], None))
+        segments.append((text[hit.start : hit.end], hit))
+        position = hit.end
+    segments.append((text[position:], None))
+    return segments
+
+
+def safety_context(article):
+    """What the 内容安全 box of the article's page shows: the version under review."""
+    content = editing_copy(Article.objects.select_related("cover").get(pk=article.pk))
+    report = safety.article_check(article=content)
+    return {
+        "safety": report,
+        "safety_body": body_segments(body_parts(content.body)["body"], report.hits),
+    }
 
 
 def parse_local_datetime(value):

@@ -1,20 +1,43 @@
-from .activity import ClickFlush, DailyClickCount, Revision, Transition
+from .activity import ClickFlush, DailyClickCount, ReviewConfirmation, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
+from .health import ConfirmedDomain, Link, LinkOccurrence
 from .legacy import ImportedArticle, ImportedFile, LegacyRedirect
 from .org import Category, Department, Membership
+from .safety import (
+    AttachmentText,
+    PersonalPattern,
+    RulesStamp,
+    SafetyLevel,
+    ScanFinding,
+    ScanRequest,
+    WordEntry,
+    WordList,
+)
 
 __all__ = [
+    "AttachmentText",
+    "PersonalPattern",
+    "ReviewConfirmation",
+    "RulesStamp",
+    "SafetyLevel",
+    "ScanFinding",
+    "ScanRequest",
+    "WordEntry",
+    "WordList",
     "Article",
     "ArticleStatus",
     "Attachment",
     "Category",
     "ClickFlush",
+    "ConfirmedDomain",
     "DailyClickCount",
     "Department",
     "Image",
     "ImportedArticle",
     "ImportedFile",
     "LegacyRedirect",
+    "Link",
+    "LinkOccurrence",
     "Membership",
     "Rendition",
     "ReviewItem",

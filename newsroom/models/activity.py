@@ -120,3 +120,37 @@ class ClickFlush(models.Model):
 
     def __str__(self):
         return self.batch
+
+
+class ReviewConfirmation(models.Model):
+    """
+    What a reviewer confirmed by ticking it before a move: for example the
+    remaining 慎用 and 易错词 hits of the content-safety check (``kind``
+    ``content_safety``). Recorded with the transition it allowed.
+    """
+
+    transition = models.ForeignKey(
+        Transition,
+        on_delete=models.CASCADE,
+        related_name="confirmations",
+        verbose_name=_("status change"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    # One dict per confirmed item, e.g. {"key", "field", "kind", "matched", "suggestion"}.
+    items = models.JSONField(_("confirmed items"), default=list)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("review confirmation")
+        verbose_name_plural = _("review confirmations")
+
+    def __str__(self):
+        return f"{self.transition_id} {self.kind}: {len(self.items)}"

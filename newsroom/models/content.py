@@ -103,8 +103,19 @@ class Image(ChangesPublicPages):
 
 class ArticleQuerySet(ChangesPublicPagesQuerySet):
     def published(self, *, at=None):
-        """The one definition of "visible to the public"."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=at or timezone.now())
+        """The one definition of "visible to the public": published, its time
+        come, and its display period (公示) not over."""
+        now = at or timezone.now()
+        return self.filter(
+            Q(display_until__isnull=True) | Q(display_until__gt=now),
+            status=Article.Status.PUBLISHED,
+            publish_at__lte=now,
+        )
+
+    def expired(self, *, at=None):
+        """Published articles whose display period (公示) has ended: gone for the public."""
+        now = at or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, display_until__lte=now)
 
     @staticmethod
     def pinned_condition(*, at=None):
@@ -225,7 +236,7 @@ class Article(ChangesPublicPages):
     # Status, pins and counters change only through the services.
     CONTENT_FIELDS = (
         "category", "title", "summary", "cover", "body", "author", "source", "photographer",
-        "responsible_editor", "publish_at",
+        "responsible_editor", "publish_at", "display_until",
     )  # fmt: skip
 
     category = models.ForeignKey(
@@ -258,6 +269,15 @@ class Article(ChangesPublicPages):
         _("publish time"),
         default=timezone.now,
         help_text=_("The article becomes visible at this time; the date shown to readers."),
+    )
+    display_until = models.DateTimeField(
+        _("display until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a public notice (公示): at this time the article leaves the site and its "
+            "address answers that the notice period has ended. Leave empty to keep it."
+        ),
     )
     is_pinned = models.BooleanField(_("pinned"), default=False)
     pinned_until = models.DateTimeField(
@@ -317,6 +337,12 @@ class Article(ChangesPublicPages):
                 name="article_pinned_idx",
                 condition=Q(is_pinned=True),
             ),
+            # The next display end (the page cache's boundary) and the dashboard's list.
+            models.Index(
+                fields=("display_until",),
+                name="article_display_until_idx",
+                condition=Q(display_until__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -353,7 +379,16 @@ class Article(ChangesPublicPages):
         return url_for("newsroom:article-detail", pk=self.pk)
 
     def is_visible(self, *, at=None):
-        return self.status == self.Status.PUBLISHED and self.publish_at <= (at or timezone.now())
+        now = at or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at <= now
+            and not self.is_expired(at=now)
+        )
+
+    def is_expired(self, *, at=None):
+        """Its display period (公示) is over: the public no longer sees it."""
+        return self.display_until is not None and self.display_until <= (at or timezone.now())
 
     def is_pinned_now(self, *, at=None):
         now = at or timezone.now()

@@ -20,15 +20,15 @@ goes through ``article_approve``.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from newsroom.models import Article, Revision, Transition
-from newsroom.services import notifications, revisions
+from newsroom.models import Article, ReviewConfirmation, Revision, Transition
+from newsroom.services import notifications, revisions, safety
 from newsroom.services.access import (
     ModerationError,
     NotPermitted,
@@ -103,6 +103,10 @@ class Step:
     reason: str
     publish_at: object
     now: object
+    # Keys of the items the reviewer ticked as checked (content-safety hits …),
+    # and what the checks ask to record with the transition: (kind, items).
+    confirmed: frozenset = frozenset()
+    confirmations: list = field(default_factory=list)
 
 
 def _submit(step):
@@ -140,6 +144,19 @@ def _nothing(step):
     pass
 
 
+def _check_submit(step):
+    # What is submitted is the article as it is (a draft, or one sent back).
+    safety.submit_check(article=step.article)
+
+
+def _check_approve(step):
+    # Runs after the effect: the article then holds what goes live (a pending
+    # edit applied), whichever path the approval came by.
+    items = safety.approve_check(article=step.article, confirmed=step.confirmed)
+    if items:
+        step.confirmations.append(("content_safety", items))
+
+
 @dataclass(frozen=True)
 class Move:
     name: str
@@ -152,6 +169,8 @@ class Move:
     # also decide a pending edit of a live article, which stays published.
     decides_review: bool = False
     needs_reason: bool = False
+    # Checks of the content the move would leave (content safety); raise to refuse.
+    check: Callable[[Step], None] | None = None
 
 
 MOVES = {
@@ -164,6 +183,7 @@ MOVES = {
             gettext_lazy("submitted for review"),
             _submit,
             needs_reviewer=False,
+            check=_check_submit,
         ),
         Move(
             "approve",
@@ -172,6 +192,7 @@ MOVES = {
             gettext_lazy("approved"),
             _approve,
             decides_review=True,
+            check=_check_approve,
         ),
         Move(
             "reject",
@@ -240,7 +261,7 @@ def _check_seen(spec: Move, article: Article, edit, seen: Seen | None):
 
 
 @transaction.atomic
-def _apply_move(*, article, user, move, reason="", publish_at=None, seen=None):
+def _apply_move(*, article, user, move, reason="", publish_at=None, seen=None, confirmed=()):
     """Apply one move of the MOVES table to an article, record it and tell the author."""
     spec = MOVES[move]
     article = (
@@ -257,8 +278,10 @@ def _apply_move(*, article, user, move, reason="", publish_at=None, seen=None):
         raise ModerationError(_("Give the author a reason for the rejection."))
 
     source = article.status
-    step = Step(article, user, edit, reason, publish_at, timezone.now())
+    step = Step(article, user, edit, reason, publish_at, timezone.now(), frozenset(confirmed))
     spec.effect(step)
+    if spec.check is not None:
+        spec.check(step)
     article.status = target
     article.updated_by = user
     article.version += 1
@@ -271,6 +294,10 @@ def _apply_move(*, article, user, move, reason="", publish_at=None, seen=None):
         reason=reason,
         created_at=step.now,
     )
+    for kind, items in step.confirmations:
+        ReviewConfirmation.objects.create(
+            transition=record, kind=kind, user=user, created_at=step.now, items=items
+        )
     transaction.on_commit(lambda: notifications.notify_author(transition=record))
     return article
 
@@ -279,13 +306,25 @@ def article_submit(*, article, user):
     return _apply_move(article=article, user=user, move="submit")
 
 
-def article_approve(*, article, user, seen: Seen, publish_at=None):
+def article_approve(*, article, user, seen: Seen, publish_at=None, confirmed=()):
     """
     Publish what the reviewer read (``seen``), now or at ``publish_at`` (a future
     time schedules the article). The one way in to publishing: the admin's button,
     the preview page, the queue's bulk action and scheduled approvals all call it.
+
+    The content-safety check runs on what would go live: blocked words and
+    unmasked personal information refuse it, and every remaining 慎用/易错词 hit
+    must be among ``confirmed`` (the keys the reviewer ticked); the ticks are
+    recorded with the transition (``ReviewConfirmation``).
     """
-    return _apply_move(article=article, user=user, move="approve", seen=seen, publish_at=publish_at)
+    return _apply_move(
+        article=article,
+        user=user,
+        move="approve",
+        seen=seen,
+        publish_at=publish_at,
+        confirmed=confirmed,
+    )
 
 
 def article_reject(*, article, user, reason: str, seen: Seen):

@@ -9,7 +9,8 @@ at once: the version lives in Redis when ``REDIS_URL`` is set (several app
 servers), otherwise in the modification time of a stamp file that all the
 processes of one machine share.
 
-Time changes content too: a scheduled article appears, a pin ends. The
+Time changes content too: a scheduled article appears, a pin ends, a
+公示 reaches its display end. The
 version also carries the next such moment (found with one query when the
 version changes); once it has passed, the version is bumped, so a scheduled
 article appears on time, not when a cache entry expires.
@@ -98,7 +99,8 @@ def _bump():
 
 
 def _next_boundary(now) -> float:
-    """When content next changes by itself: a scheduled article or a pin end."""
+    """When content next changes by itself: a scheduled article, a pin end or
+    the end of a display period (公示)."""
     from newsroom.models import Article
 
     published = Article.objects.filter(status=Article.Status.PUBLISHED)
@@ -107,6 +109,7 @@ def _next_boundary(now) -> float:
         published.filter(is_pinned=True, pinned_until__gt=now).aggregate(m=Min("pinned_until"))[
             "m"
         ],
+        published.filter(display_until__gt=now).aggregate(m=Min("display_until"))["m"],
     ]
     moments = [m.timestamp() for m in moments if m is not None]
     return min(moments) if moments else NO_BOUNDARY

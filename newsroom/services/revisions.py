@@ -58,8 +58,9 @@ def snapshot(article) -> dict:
 
 def _load(data: dict) -> dict:
     values = dict(data)
-    if isinstance(values.get("publish_at"), str):
-        values["publish_at"] = parse_datetime(values["publish_at"])
+    for name in ("publish_at", "display_until"):
+        if isinstance(values.get(name), str):
+            values[name] = parse_datetime(values[name])
     return values
 
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
@@ -292,14 +293,58 @@ class ArticlePageMixin(DepartmentNavigationMixin):
         return context
 
 
+class NoticeEnded(Exception):
+    """The article was a notice (公示) whose display period is over."""
+
+    def __init__(self, article):
+        super().__init__(article.pk)
+        self.article = article
+
+
 @method_decorator(cached_page, name="dispatch")
 class ArticleDetailView(ArticlePageMixin, DetailView):
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except NoticeEnded as ended:
+            return notice_ended_response(request, ended.article)
+
     def get_object(self, queryset=None):
         article = article_for_page(self.kwargs["pk"])
         if article is None:
+            ended = ended_notice(self.kwargs["pk"])
+            if ended is not None:
+                raise NoticeEnded(ended)
             raise Http404("No such article.")
         self.department = article.category.department
         return article
+
+
+def ended_notice(pk):
+    """The article if it was published and its display period (公示) is over, else None."""
+    if pk not in sqlcache.BIGINT:
+        return None
+    return (
+        Article.objects.expired()
+        .filter(pk=pk)
+        .select_related("category__department")
+        .defer("body", "search_document", "search_title")
+        .first()
+    )
+
+
+def notice_ended_response(request, article):
+    """410 Gone, in the site's style: the address existed, the notice period is over.
+
+    Not cached (only 200s are): the page is rare and cheap."""
+    department = article.category.department
+    context = {
+        "article": None,
+        "ended": article,
+        "department": department,
+        "columns": Category.objects.navigation(department),
+    }
+    return TemplateResponse(request, "newsroom/article_ended.html", context, status=410)
 
 
 def article_for_page(pk):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0021_private_attachments'),
+        ('newsroom', '0025_safety_starter_lists'),
     ]
 
     operations = [

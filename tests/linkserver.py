@@ -1,0 +1,117 @@
+"""A local HTTP server for the link checker's tests and benchmark: never the internet.
+
+Paths: /ok, /missing (404), /gone (410), /redirect (301 to /ok), /redirect-missing
+(302 to /missing), /loop (redirects to itself), /no-head (405 to HEAD, 200 to GET),
+/slow?s=SECONDS (answers after a pause). It counts the requests in flight, overall
+and per port, and keeps the highest counts.
+"""
+
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+class Counter:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.now = 0
+        self.max = 0
+        self.per_port = {}
+        self.max_per_port = 0
+        self.requests = 0
+
+    def enter(self, port):
+        with self.lock:
+            self.requests += 1
+            self.now += 1
+            self.max = max(self.max, self.now)
+            self.per_port[port] = self.per_port.get(port, 0) + 1
+            self.max_per_port = max(self.max_per_port, self.per_port[port])
+
+    def leave(self, port):
+        with self.lock:
+            self.now -= 1
+            self.per_port[port] -= 1
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, body):
+        port = self.server.server_address[1]
+        counter = self.server.counter
+        counter.enter(port)
+        try:
+            self._answer(body)
+        finally:
+            counter.leave(port)
+
+    def _answer(self, body):
+        parts = urlsplit(self.path)
+        path = parts.path
+        if path == "/slow":
+            time.sleep(float(parse_qs(parts.query).get("s", ["2"])[0]))
+            return self.reply(200, body)
+        if path.startswith("/ok"):
+            return self.reply(200, body)
+        if path == "/gone":
+            return self.reply(410, body)
+        if path == "/redirect":
+            return self.reply(301, body, location="/ok")
+        if path == "/redirect-missing":
+            return self.reply(302, body, location="/missing")
+        if path == "/loop":
+            return self.reply(302, body, location="/loop")
+        if path == "/no-head":
+            return self.reply(405 if self.command == "HEAD" else 200, body)
+        return self.reply(404, body)
+
+    def reply(self, status, body, location=None):
+        self.send_response(status)
+        if location:
+            self.send_header("Location", location)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        if body:
+            self.wfile.write(b"ok")
+
+    def do_GET(self):
+        self.answer(True)
+
+    def do_HEAD(self):
+        self.answer(False)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+
+def start(count=1, counter=None):
+    """``count`` servers on 127.0.0.1 (one "host" each), sharing one ``Counter``."""
+    counter = counter or Counter()
+    servers = []
+    for _ in range(count):
+        server = Server(("127.0.0.1", 0), Handler)
+        server.counter = counter
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+    return servers, counter
+
+
+def stop(servers):
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def refused_port():
+    """A port on which nothing listens: connecting is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
