@@ -2,8 +2,10 @@
 
 from .base import Importer, Page
 from .vsb import VsbImporter
+from .webplus import WebPlusImporter
 
-IMPORTERS: list[type[Importer]] = [VsbImporter]
+# WebPlus first: its pages can carry markers VSB's detection also accepts.
+IMPORTERS: list[type[Importer]] = [WebPlusImporter, VsbImporter]
 
 
 def importer_for(page: Page) -> Importer | None:

@@ -33,7 +33,7 @@ LABELS = {
 _ALL_LABELS = sorted(
     {label for labels in LABELS.values() for label in labels}
     | {"浏览", "浏览量", "浏览次数", "点击", "点击数", "点击量", "阅读", "审核", "编辑", "审稿"}
-    | {"上一条", "下一条", "上一篇", "下一篇", "附件", "当前位置"},
+    | {"上一条", "下一条", "上一篇", "下一篇", "附件", "当前位置", "发布者"},
     key=len,
     reverse=True,
 )
