@@ -35,4 +35,5 @@ if settings.NEWSROOM_BENCH_CEILING:
 
     urlpatterns.insert(0, path("bench/ceiling/", ceiling))
 
+# The site's 404 page, in the language of the department the address is under.
 handler404 = "newsroom.views.errors.page_not_found"

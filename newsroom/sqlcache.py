@@ -1,8 +1,8 @@
 """
 Compile a QuerySet's SQL once, run it many times with new values.
 
-Building and compiling a QuerySet costs Django a few hundred microseconds,
-often more than PostgreSQL needs to answer it. For the queries every public
+Building and compiling a QuerySet can cost Django more than PostgreSQL needs
+to answer it. For the queries every public
 page runs, ``bound()`` compiles the QuerySet once per database vendor with
 stand-in values, remembers where each stand-in landed among the parameters,
 and afterwards only substitutes the real values. The QuerySet stays the one
@@ -12,8 +12,8 @@ form is reused.
 On PostgreSQL, ``rows()`` and ``execute()`` go one step further and run such a
 query as a prepared statement of the connection: PostgreSQL then parses and
 plans it once per connection instead of on every request. For the two queries
-of an article page, planning took longer than answering (0.2 and 0.3 ms against
-0.07 and 0.16 ms, EXPLAIN ANALYZE at 10,000 articles). The statement is
+of an article page, planning took longer than answering (EXPLAIN ANALYZE). The
+statement is
 prepared in the same round trip as its first execution, so a page runs no
 extra query. ``NEWSROOM_PREPARED_STATEMENTS=0`` turns this off, for a
 connection pooler in transaction mode (PgBouncer's), whose server connections
@@ -75,8 +75,7 @@ def bound(key, build, **values):
     ``OutOfRange``: no row can match it.
     """
     # Each attribute read through the ``connection`` proxy looks the
-    # connection up again (about a microsecond): every function here looks it
-    # up once and passes it on.
+    # connection up again: every function here looks it up once and passes it on.
     db = connections[DEFAULT_DB_ALIAS]
     cache_key = (key, db.vendor)
     compiled = _cache.get(cache_key)
@@ -287,8 +286,8 @@ def _make_loader(db, model, description):
                     value = convert(value, col, db)
                 row[pos] = value
         # What Model.from_db() ends with, without running __init__ per row:
-        # a list page loads forty instances and __init__ (a setattr and two
-        # signals each) was a tenth of it. Fields not selected stay out of
+        # a list page loads forty instances and __init__ runs a setattr per
+        # field and two signals for each. Fields not selected stay out of
         # __dict__, which is how Django marks them deferred, and no pre_init
         # or post_init signal is sent (as for an unpickled instance).
         instance = new(model)

@@ -1,8 +1,8 @@
 """
 Public URLs of articles, columns and departments without ``reverse()`` per link.
 
-A column page links every article twice; at ~40 µs a ``reverse()`` that was
-a good part of the page's time. The pattern is reversed once per URL name and
+A column page links every article twice, and ``reverse()`` walks the URL
+patterns every time. The pattern is reversed once per URL name and
 script prefix with stand-in arguments, then only formatted. ``reverse()``
 stays the source of truth, so a change in ``newsroom/urls.py`` still applies.
 """

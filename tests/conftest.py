@@ -54,7 +54,7 @@ def page_cache_off(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
-    """Real hashing costs ~100 ms a user; the tests are not about password strength."""
+    """Real hashing is slow on purpose; the tests are not about password strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -62,7 +62,7 @@ def fast_password_hasher(settings):
 def clear_cache():
     from django.core.cache import cache
 
-    from newsroom.services.pagecache import forget_local_values
+    from newsroom.core.content_version import forget_local_values
 
     cache.clear()
     forget_local_values()
@@ -126,3 +126,18 @@ def proxy_reads(monkeypatch):
         return reads
 
     return start
+
+
+@pytest.fixture
+def no_dns(monkeypatch):
+    """Host names under .invalid fail at once, without asking a resolver (link checks)."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if str(host).endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

@@ -115,3 +115,54 @@ def refused_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class StatsHandler(Handler):
+    """Also answers /__stats with the shared counter (for a server in another process)."""
+
+    def _answer(self, body):
+        if self.path == "/__stats":
+            import json
+
+            counter = self.server.counter
+            payload = json.dumps(
+                {
+                    "requests": counter.requests,
+                    "max_in_flight": counter.max,
+                    "max_per_port": counter.max_per_port,
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return None
+        return super()._answer(body)
+
+    def answer(self, body):
+        if self.path == "/__stats":
+            return self._answer(body)
+        return super().answer(body)
+
+
+def main(count):
+    """Serve ``count`` ports until stdin closes; print the ports, one line of JSON."""
+    import json
+    import sys
+
+    counter = Counter()
+    servers = []
+    for _ in range(count):
+        server = Server(("127.0.0.1", 0), StatsHandler)
+        server.counter = counter
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+    print(json.dumps([s.server_address[1] for s in servers]), flush=True)
+    sys.stdin.read()
+    stop(servers)
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(int(sys.argv[1]))

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from newsroom.services import search
 from tests.factories import ArticleFactory
-from tests.test_scale_out import database_url
+from tests.utils import database_url, time_lexemes
 
 pytestmark = [
     pytest.mark.postgres,
@@ -99,7 +99,7 @@ def test_a_backup_restores_with_a_working_search_index(tmp_path, restored_url, r
     assert (restored_media / "uploads" / "photo.jpg").read_bytes() == b"not really a jpeg"
     assert (restored_private / "attachments" / "plan.pdf").read_bytes() == b"%PDF- unpublished"
     tokens = search.query_tokens("数据科学")
-    window = " | ".join(f"'{lexeme}'" for lexeme in search.time_lexemes(published))
+    window = " | ".join(f"'{lexeme}'" for lexeme in time_lexemes(published))
     with psycopg2.connect(restored_url) as restored, restored.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM newsroom_article")
         assert cursor.fetchone()[0] == 4
@@ -119,6 +119,6 @@ def test_a_backup_restores_with_a_working_search_index(tmp_path, restored_url, r
             [article.pk],
         )
         vector = cursor.fetchone()[0]
-    moved = search.time_lexemes(published - timezone.timedelta(days=400))
+    moved = time_lexemes(published - timezone.timedelta(days=400))
     assert all(f"'{lexeme}'" in vector for lexeme in moved)
     restored.close()

@@ -13,15 +13,7 @@ from newsroom.models import Article
 from newsroom.services import clicks
 from newsroom.views.clicks import ArticleClickView, count_json
 from tests.factories import ArticleFactory
-
-BROWSER_UA = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/120.0 Safari/537.36"
-)
-
-
-def click_count(article):
-    return Article.objects.values_list("click_count", flat=True).get(pk=article.pk)
+from tests.utils import BROWSER_UA, click_count
 
 
 @pytest.mark.django_db

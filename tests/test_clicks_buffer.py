@@ -6,7 +6,7 @@ from django.urls import reverse
 from newsroom.models import Article, ClickFlush, DailyClickCount
 from newsroom.services import clicks
 from tests.factories import ArticleFactory
-from tests.test_clicks import BROWSER_UA
+from tests.utils import BROWSER_UA
 
 
 @pytest.fixture

@@ -76,7 +76,14 @@ def test_make_secrets_fills_placeholders_with_env_safe_keys(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "unit", ["newsroom.service", "newsroom-flush-clicks.service", "newsroom-search-index.service"]
+    "unit",
+    [
+        "newsroom.service",
+        "newsroom-flush-clicks.service",
+        "newsroom-search-index.service",
+        "newsroom-check-links.service",
+        "newsroom-health-digest.service",
+    ],
 )
 def test_units_cannot_write_their_code(unit):
     """Every unit: ProtectSystem=strict, writable only media, private attachments and var."""
@@ -114,3 +121,23 @@ def test_upgrade_script_runs_as_the_service_with_its_environment():
     assert 'systemctl reload "$service"' in text
     result = subprocess.run(["sh", "-n", str(DEPLOY / "upgrade.sh")], capture_output=True)
     assert result.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("timer", "command", "schedule"),
+    [
+        ("newsroom-check-links", "manage.py check_links", "OnCalendar=*-*-* 05:30:00"),
+        ("newsroom-health-digest", "manage.py send_health_digest", "OnCalendar=Mon *-*-* 07:30:00"),
+    ],
+)
+def test_site_health_timers_run_their_commands(timer, command, schedule):
+    """The link check runs daily and the digest weekly, each timer starting its service."""
+    service = (DEPLOY / f"{timer}.service").read_text()
+    assert re.search(rf"^ExecStart=/srv/newsroom/app/\.venv/bin/python {command}$", service, re.M)
+    assert "Type=oneshot" in service and "User=newsroom" in service
+    timer_text = (DEPLOY / f"{timer}.timer").read_text()
+    assert schedule in timer_text and "Persistent=true" in timer_text
+    assert "WantedBy=timers.target" in timer_text
+    readme = (DEPLOY.parent / "README.md").read_text()
+    assert f"deploy/{timer}.service deploy/{timer}.timer" in readme
+    assert f"{timer}.timer" in readme.split("systemctl enable --now", 1)[1].splitlines()[0]

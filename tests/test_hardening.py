@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import ArticleFactory, attach_pdf
-from tests.test_production import BASE, run_settings
+from tests.utils import BASE, run_settings
 
 ENV_EXAMPLE = BASE / "deploy" / "newsroom.env.example"
 PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "news.example.edu.cn"}

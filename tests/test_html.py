@@ -4,8 +4,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from newsroom.core.html import clean_body
 from newsroom.models import Article
-from newsroom.services.html import clean_body
 from tests.factories import ArticleFactory
 
 # Tags that must never come out of the cleaner, whatever their attributes.

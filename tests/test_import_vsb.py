@@ -71,7 +71,7 @@ def test_every_published_article_is_imported_and_the_rest_counted(vsb):
     assert "articles_created: 6" in out
     assert "skipped_unpublished: 2" in out
     assert "skipped_offsite: 1" in out
-    assert "images_failed: 1" in out
+    assert "images_failed: 2" in out  # one missing, one not a picture
     assert "attachments_failed: 1" in out
     assert "missing_00000000_10.jpg" in err
     assert "wbfileid=766" in err
@@ -128,6 +128,9 @@ def test_credits_and_meta_line_formats(vsb):
     assert a3440.publish_at == local(2024, 4, 25)
     assert a3440.source == "学生工作办公室"
     assert "师生欢聚一堂" in a3440.body
+    # A "picture" that is not one is refused by the upload checks, left out and flagged.
+    assert "<img" not in a3440.body
+    assert "notanimage" in ImportedArticle.objects.get(old_id="3440").problems
     a3500 = by_old_id("3500")
     assert a3500.title == "关于开展2025年度科研项目申报的通知"  # GBK declared in a meta
     assert a3500.category.slug == "tzgg"
@@ -225,7 +228,7 @@ def test_second_run_creates_nothing(vsb):
     again = [r for r in vsb.requests if r.startswith(("/__local", "/system/_content"))]
     # Only what failed the first time is asked for again.
     assert sorted(set(again) - set(downloads)) == []
-    assert len(again) - len(downloads) == 2
+    assert len(again) - len(downloads) == 3  # the missing and the refused picture, the broken file
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 
-from newsroom.legacy_urls import legacy_key
+from newsroom.core.legacy_urls import legacy_key
 from newsroom.models import LegacyRedirect
 from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory
 

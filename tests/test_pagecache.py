@@ -7,10 +7,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.core import content_version
 from newsroom.models import Article
-from newsroom.services import moderation, pagecache, revisions
+from newsroom.services import moderation, revisions
 from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory, member, seen_now
-from tests.test_clicks import BROWSER_UA
+from tests.utils import BROWSER_UA
 
 pytestmark = pytest.mark.django_db
 
@@ -186,25 +187,25 @@ def test_conditional_get_for_articles_and_feeds(client, column):
 
 def test_version_is_shared_through_the_stamp_file(settings, tmp_path):
     """Without Redis, a change made by one process is seen by all through the stamp file."""
-    before = pagecache.current_version()
+    before = content_version.current_version()
     (tmp_path / "content.stamp").touch()
     import os
 
     os.utime(tmp_path / "content.stamp", ns=(1, 10**19))
-    assert pagecache.current_version() != before
+    assert content_version.current_version() != before
 
 
 def test_one_request_reads_the_content_version_once(client, column, monkeypatch):
     """The page key, the columns map and 热门文章 share one reading of the version."""
     ArticleFactory(category=column)
     calls = []
-    original = pagecache._stored_version
+    original = content_version._stored_version
 
     def counting():
         calls.append(1)
         return original()
 
-    monkeypatch.setattr(pagecache, "_stored_version", counting)
+    monkeypatch.setattr(content_version, "_stored_version", counting)
     assert client.get(column.department.get_absolute_url())["X-Cache"] == "miss"
     assert len(calls) == 1
 
@@ -213,7 +214,7 @@ def test_one_request_reads_the_content_version_once(client, column, monkeypatch)
 def test_bulk_writes_change_the_content_version(column, write):
     """QuerySet.delete() and update() bump the version like save() and delete() do."""
     ArticleFactory(category=column)
-    before = pagecache.current_version()
+    before = content_version.current_version()
     articles = Article.objects.filter(category=column)
     articles.delete() if write == "delete" else articles.update(title="新标题")
-    assert pagecache.current_version() != before
+    assert content_version.current_version() != before

@@ -2,7 +2,6 @@
 
 import importlib
 import os
-from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -10,77 +9,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 
 from newsroom.models import Article, Attachment
 from tests.factories import ArticleFactory, attach_pdf
+from tests.utils import MARKER, spellings, unpublished_articles
 
 pytestmark = pytest.mark.django_db
-
-MARKER = b"UNPUBLISHED-ATTACHMENT-CONTENT"
-
-
-def spellings(name: str) -> list[str]:
-    """
-    Every way of asking for the stored file ``name`` (``attachments/YYYY/MM/x.pdf``)
-    under /media/ or /static/ that a hand test or a path normaliser suggests.
-    The private folder is ``private/`` beside ``media/`` in the tests and in
-    production (/srv/newsroom/private), so ``..`` spellings aim there too.
-    """
-    folder, _slash, rest = name.partition("/")  # "attachments", "YYYY/MM/x.pdf"
-    stem, _dot, extension = name.rpartition(".")
-    paths = [
-        f"/media/{name}",
-        f"/media//{name}",
-        f"/media/./{name}",
-        f"/media/%2e/{name}",
-        f"/media/%2E/{name}",
-        f"/media/uploads/../{name}",
-        f"/media/uploads/%2e%2e/{name}",
-        f"/media///{name}",
-        f"/media/{folder}//{rest}",
-        # Backslashes, raw and encoded.
-        f"/media/{name.replace('/', chr(92))}",
-        f"/media/{folder}%5c{rest}",
-        f"/media/%5c{name}",
-        f"/media/uploads%5c..%5c{name}",
-        # Double-encoded dots and slashes.
-        f"/media/%252e/{name}",
-        f"/media/uploads/%252e%252e/{name}",
-        f"/media/%252e%252e/private/{name}",
-        f"/media/{folder}%252f{rest}",
-        # Trailing dots and spaces (Windows-style names).
-        f"/media/{folder}./{rest}",
-        f"/media/{folder}../{rest}",
-        f"/media/{name}.",
-        f"/media/{name}%20",
-        f"/media/{stem}.{extension}::$DATA",
-        # Out of the media root, into the private one.
-        f"/media/../private/{name}",
-        f"/media/%2e%2e/private/{name}",
-        f"/media/..%2fprivate%2f{name}",
-        f"/media/uploads/../../private/{name}",
-        f"/static/../private/{name}",
-        f"/static/%2e%2e/private/{name}",
-        f"/static/../media/{name}",
-        f"/private/{name}",
-        f"/{name}",
-        f"/media/private/{name}",
-        f"/media/{name}?download=1",
-    ]
-    return paths
-
-
-def unpublished_articles():
-    """A draft, a scheduled and a taken-down article, each with an attachment."""
-    now = timezone.now()
-    return {
-        "draft": ArticleFactory(status=Article.Status.DRAFT),
-        "scheduled": ArticleFactory(
-            status=Article.Status.PUBLISHED, publish_at=now + timedelta(days=3)
-        ),
-        "taken down": ArticleFactory(status=Article.Status.TAKEN_DOWN),
-    }
 
 
 @pytest.fixture

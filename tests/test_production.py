@@ -3,28 +3,13 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from tests.factories import ArticleFactory, StaffFactory
-
-BASE = Path(settings.BASE_DIR)
-
-
-def run_settings(env, code):
-    """Import the settings in a fresh interpreter with the given environment."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSROOM_"))}
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BASE,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-    )
+from tests.utils import BASE, run_settings
 
 
 def test_check_deploy_passes_with_production_settings():

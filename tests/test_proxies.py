@@ -12,8 +12,7 @@ from django.urls import reverse
 from newsroom import proxies
 from newsroom.checks import mail_can_be_sent
 from tests.factories import ArticleFactory, StaffFactory
-from tests.test_clicks import BROWSER_UA, click_count
-from tests.test_production import run_settings
+from tests.utils import BROWSER_UA, click_count, run_settings
 
 
 @pytest.mark.parametrize(

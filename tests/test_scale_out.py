@@ -21,7 +21,7 @@ from django.db import connection
 
 from newsroom.models import Article, DailyClickCount
 from tests.factories import ArticleFactory
-from tests.test_clicks import BROWSER_UA
+from tests.utils import BROWSER_UA, database_url
 
 pytestmark = [
     pytest.mark.postgres,
@@ -35,15 +35,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def database_url():
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
 
 
 def start_server(port, extra_env, tmp_path):

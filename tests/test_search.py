@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom import sqlcache
+from newsroom.core import content_version, search_document
 from newsroom.models import Article
-from newsroom.services import moderation, pagecache, search
+from newsroom.services import moderation, search
 from tests.factories import ArticleFactory, CategoryFactory, SuperuserFactory
+from tests.utils import time_lexemes
 
 pytestmark = pytest.mark.django_db
 URL = reverse("newsroom:search")
@@ -28,7 +30,7 @@ def found(client, q, **params):
 
 def test_document_tokens_are_cjk_unigrams_bigrams_and_words():
     """Chinese becomes characters and pairs; Latin and digits whole, normalised."""
-    assert search.document_tokens("教学Ａｂ 2024") == ["教", "学", "教学", "ab", "2024"]
+    assert search_document.document_tokens("教学Ａｂ 2024") == ["教", "学", "教学", "ab", "2024"]
 
 
 @pytest.mark.parametrize(
@@ -46,11 +48,11 @@ def test_document_tokens_are_cjk_unigrams_bigrams_and_words():
 )
 def test_normalize_is_nfkc_then_casefold(text):
     """The full-width shortcut and the NFKC check change no result."""
-    assert search.normalize(text) == unicodedata.normalize("NFKC", text).casefold()
+    assert search_document.normalize(text) == unicodedata.normalize("NFKC", text).casefold()
 
 
 def test_full_width_map_is_nfkc_own():
-    for code, mapped in search.FULL_WIDTH.items():
+    for code, mapped in search_document.FULL_WIDTH.items():
         assert unicodedata.normalize("NFKC", chr(code)) == mapped
 
 
@@ -277,8 +279,8 @@ def test_postgresql_search_uses_the_gin_index():
             category=column,
             title=f"其他新闻{i}",
             status=Article.Status.PUBLISHED,
-            search_title=search.build_document(f"其他新闻{i}"),
-            search_document=search.build_document(f"其他新闻{i}", "体育比赛"),
+            search_title=search_document.build_document(f"其他新闻{i}"),
+            search_document=search_document.build_document(f"其他新闻{i}", "体育比赛"),
         )
         for i in range(3000)
     ]
@@ -319,11 +321,11 @@ def test_body_text_matches_django_strip_tags_on_cleaned_bodies(body):
 
     from django.utils.html import strip_tags
 
-    from newsroom.services.html import clean_body
+    from newsroom.core.html import clean_body
 
     cleaned = clean_body(body)
     expected = " ".join(html_module.unescape(strip_tags(cleaned)).split())
-    assert search.body_text(cleaned) == expected
+    assert search_document.body_text(cleaned) == expected
 
 
 # --- the recent window (PostgreSQL) ------------------------------------------------------
@@ -350,11 +352,11 @@ def test_the_search_vector_names_the_buckets_python_computes():
         timezone.now(),
     ]
     assert [search.time_bucket(moment) for moment in edges][:3] == [-1, 0, 328]
-    assert search.time_lexemes(edges[2]) == ["_0.328", "_1.164", "_2.82", "_3.41", "_4.20", "_5.10"]
+    assert time_lexemes(edges[2]) == ["_0.328", "_1.164", "_2.82", "_3.41", "_4.20", "_5.10"]
     for moment in edges:
         article = ArticleFactory(publish_at=moment)
         vector = stored_vector(article)
-        assert all(f"'{lexeme}'" in vector for lexeme in search.time_lexemes(moment))
+        assert all(f"'{lexeme}'" in vector for lexeme in time_lexemes(moment))
     article.publish_at = edges[1]
     article.save()
     vector = stored_vector(article)
@@ -447,12 +449,12 @@ def test_the_window_is_remembered_and_absent_on_small_sites(monkeypatch, django_
     for moment in moments[:2]:
         ArticleFactory(publish_at=moment)
     ArticleFactory(publish_at=now - timedelta(days=1), status=Article.Status.DRAFT)
-    assert search.window_start(now) is None
+    assert search._window(now)[0] is None
     for moment in moments[2:]:
         ArticleFactory(publish_at=moment)
-    assert search.window_start(now) == search.time_bucket(moments[2])
+    assert search._window(now)[0] == search.time_bucket(moments[2])
     with django_assert_num_queries(0):
-        assert search.window_start(now) == search.time_bucket(moments[2])
+        assert search._window(now)[0] == search.time_bucket(moments[2])
 
 
 @postgres_only
@@ -523,12 +525,12 @@ def test_the_recent_index_is_looked_for_only_with_a_window(monkeypatch, django_a
     monkeypatch.setattr(search, "WINDOW_ARTICLES", 5)
     now = timezone.now()
     seed_weekly(3, now=now)
-    pagecache.current_version()  # the version's own lookups, once per change
+    content_version.current_version()  # the version's own lookups, once per change
     with django_assert_num_queries(1):
         assert search._window(now) == (None, None)
     seed_weekly(3, now=now - timedelta(days=30), title="讲座")  # a content change
     start = search._window_start(now)
-    pagecache.current_version()
+    content_version.current_version()
     with django_assert_num_queries(2):
         assert search._window(now) == (start, None)
 

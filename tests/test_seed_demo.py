@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
+from newsroom.core.html import clean_body
 from newsroom.models import Article, Category, Department, Image
-from newsroom.services.html import clean_body
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +22,40 @@ def run_seed_demo():
     return out.getvalue()
 
 
+def empty():
+    from newsroom.models import FriendlyLink, SiteSettings
+
+    FriendlyLink.objects.all().delete()
+    SiteSettings.objects.all().delete()
+    Article.objects.all().delete()
+    Category.objects.all().delete()
+    Department.objects.all().delete()
+    Image.objects.all().delete()
+
+
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo content, seeded once for the module (its tests only read it, or
+    change it inside their own rolled-back transaction), removed afterwards."""
+    folder = tmp_path_factory.mktemp("seed_demo")
+    with override_settings(
+        MEDIA_ROOT=folder / "media",
+        NEWSROOM_PRIVATE_ROOT=folder / "private",
+        NEWSROOM_CONTENT_STAMP=str(folder / "content.stamp"),
+    ):
+        with django_db_blocker.unblock():
+            output = run_seed_demo()
+        yield output, folder / "media"
+        with django_db_blocker.unblock():
+            empty()
+
+
 @pytest.fixture
-def seeded():
-    return run_seed_demo()
+def seeded(seeded_once, settings):
+    output, media = seeded_once
+    settings.MEDIA_ROOT = media
+    settings.NEWSROOM_PRIVATE_ROOT = media.parent / "private"
+    return output
 
 
 def counts():
@@ -123,9 +155,13 @@ def test_click_counts_are_skewed(seeded):
     assert set(unseen.values_list("click_count", flat=True)) == {0}
 
 
-def test_images_have_dimensions_and_files(seeded, media_root):
-    """Every image has width and height and its JPEG file is in MEDIA_ROOT."""
-    images = list(Image.objects.all())
+def test_images_have_dimensions_and_files(seeded, settings):
+    """Every picture of the articles has width and height and its JPEG file is in MEDIA_ROOT."""
+    from newsroom.models import SiteSettings
+
+    media_root = settings.MEDIA_ROOT
+    site = SiteSettings.objects.get()
+    images = list(Image.objects.exclude(pk__in=[site.logo_id, site.banner_id]))
     assert len(images) >= 10
     for image in images:
         assert image.width > 0 and image.height > 0
@@ -189,12 +225,55 @@ def test_running_twice_changes_nothing(seeded):
 
 def test_output_is_deterministic():
     """Two runs on an empty database produce the same articles."""
+    empty()
     run_seed_demo()
     first = list(Article.objects.order_by("pk").values_list("title", "summary", "publish_at"))
-    Article.objects.all().delete()
-    Category.objects.all().delete()
-    Department.objects.all().delete()
-    Image.objects.all().delete()
+    empty()
     run_seed_demo()
     second = list(Article.objects.order_by("pk").values_list("title", "summary", "publish_at"))
     assert first == second
+
+
+def test_most_read_box_is_filled(seeded):
+    """Daily counts are seeded, so 热门文章 lists articles on a fresh site."""
+    from newsroom.views.public import most_read
+
+    info = Department.objects.get(slug="info")
+    assert len(most_read(info)) == 10
+
+
+def test_one_column_pages(seeded):
+    """One column has 45 articles, more than two pages of 20."""
+    column = Category.objects.get(department__slug="info", slug="news")
+    assert column.articles.count() == 45
+
+
+def test_several_articles_have_pdf_and_word_attachments(seeded):
+    """Attachments made at seed time pass the upload checks and are stored privately."""
+    from newsroom.models import Attachment
+
+    attachments = list(Attachment.objects.select_related("article"))
+    assert len({a.article_id for a in attachments}) >= 4
+    kinds = {a.name.rsplit(".", 1)[-1] for a in attachments}
+    assert kinds == {"pdf", "docx"}
+    for attachment in attachments:
+        assert Article.objects.published().filter(pk=attachment.article_id).exists()
+        with attachment.file.open("rb") as stored:
+            head = stored.read(5)
+        assert head.startswith((b"%PDF-", b"PK\x03\x04"))
+    assert Article.objects.filter(has_attachments=True).count() >= 4
+
+
+def test_publish_times_are_whole_seconds(seeded):
+    """Stored publish times carry no microseconds."""
+    assert all(t.microsecond == 0 for t in Article.objects.values_list("publish_at", flat=True))
+
+
+def test_site_identity_is_seeded(seeded):
+    """The demo fills the site settings (logo, banner, filing number, links) and English names."""
+    from newsroom.models import FriendlyLink, SiteSettings
+
+    site = SiteSettings.objects.get()
+    assert site.logo and site.banner and site.icp_number and site.university_name
+    assert FriendlyLink.objects.filter(site=site).count() == 3
+    assert Department.objects.get(slug="foreign").english_name == "School of Foreign Languages"

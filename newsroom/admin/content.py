@@ -101,6 +101,37 @@ class DepartmentListFilter(admin.SimpleListFilter):
         return queryset
 
 
+def status_label(article, *, now=None):
+    """The status as staff should read it: a published article whose time has
+    not come is 定时发布 with its time, not 已发布."""
+    now = now or timezone.now()
+    if article.status == Article.Status.PUBLISHED and article.publish_at > now:
+        moment = timezone.localtime(article.publish_at).strftime("%Y-%m-%d %H:%M")
+        return format_html(
+            '<span class="newsroom-scheduled">{}</span>',
+            _("Scheduled for %(time)s") % {"time": moment},
+        )
+    return article.get_status_display()
+
+
+class PublicationListFilter(admin.SimpleListFilter):
+    """已发布 articles that are live now, or 定时发布 ones whose time is still to come."""
+
+    title = gettext_lazy("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("live", gettext_lazy("Live now")), ("scheduled", gettext_lazy("Scheduled"))]
+
+    def queryset(self, request, queryset):
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        if self.value() == "live":
+            return published.filter(publish_at__lte=timezone.now())
+        if self.value() == "scheduled":
+            return published.filter(publish_at__gt=timezone.now())
+        return queryset
+
+
 class DisplayPeriodListFilter(admin.SimpleListFilter):
     """公示: articles whose display period is over (已到期) or still running."""
 
@@ -213,6 +244,7 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
         DepartmentListFilter,
         ("category", CategoryListFilter),
         "status",
+        PublicationListFilter,
         "is_pinned",
         DisplayPeriodListFilter,
     )
@@ -243,7 +275,7 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
                 _("Expired"),
                 seen_input(obj),
             )
-        return format_html("{}{}", obj.get_status_display(), seen_input(obj))
+        return format_html("{}{}", status_label(obj), seen_input(obj))
 
     def get_fieldsets(self, request, obj=None):
         publishing = ["status", "publish_at", "display_until"]
@@ -543,12 +575,14 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
         article = self.get_object(request, object_id)
         if article is not None:
             user = request.user
+            can_review = moderation.can_review(user, article)
             extra_context.update(
                 {
+                    "new_domains": moderation.review_new_domains(article) if can_review else [],
                     "transitions": article.transitions.select_related("actor")[:50],
                     "revision_list": article.revisions.select_related("created_by")[:50],
                     "pending_revision": moderation.pending_revision(article),
-                    "can_review": moderation.can_review(user, article),
+                    "can_review": can_review,
                     "moves": moderation.allowed_moves(article.status),
                     "seen": moderation.review_seen(article),
                     "now_local": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),

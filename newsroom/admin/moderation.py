@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.models import ReviewItem
+from newsroom.services import moderation
 
 from .content import ModerationActionsMixin
 from .review import seen_input
@@ -14,7 +15,15 @@ from .scoping import DepartmentScopedAdminMixin
 class ReviewQueueAdmin(ModerationActionsMixin, DepartmentScopedAdminMixin, admin.ModelAdmin):
     """A reviewer's queue: what waits in their departments, oldest first."""
 
-    list_display = ("title", "category", "status", "submitted_at", "updated_by", "links")
+    list_display = (
+        "title",
+        "category",
+        "status",
+        "submitted_at",
+        "updated_by",
+        "new_domains",
+        "links",
+    )
     list_select_related = ("category__department", "updated_by")
     list_display_links = None
     ordering = ("submitted_at", "id")
@@ -37,6 +46,16 @@ class ReviewQueueAdmin(ModerationActionsMixin, DepartmentScopedAdminMixin, admin
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("new outside links"))
+    def new_domains(self, obj):
+        """Outside domains the approval must confirm (it is refused in bulk until then)."""
+        domains = moderation.review_new_domains(obj)
+        if not domains:
+            return "-"
+        return format_html_join(
+            " ", '<span class="new-domain-badge">{}</span>', ((d,) for d in domains)
+        )
 
     @admin.display(description=_("review"))
     def links(self, obj):

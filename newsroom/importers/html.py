@@ -1,6 +1,6 @@
 """
 Helpers shared by the importers: reading dates and the meta line, and taking an
-old body apart before the site's own cleaner (``services/html.clean_body``) sees it.
+old body apart before the site's own cleaner (``core/html.clean_body``) sees it.
 
 The nh3 cleaner would drop most of an old body's noise anyway, but not all of it
 sensibly: a Word paste's ``<style>`` block, ``<o:p>``, empty styled spans, the
@@ -17,7 +17,7 @@ import lxml.html
 from django.utils import timezone
 from lxml import etree
 
-from newsroom.legacy_urls import legacy_key_of_url
+from newsroom.core.legacy_urls import legacy_key_of_url
 
 _DATE_TIME = re.compile(
     r"(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})\s*日?"

@@ -15,9 +15,10 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.db import transaction
 
-from newsroom.legacy_urls import legacy_key_of_url
+from newsroom.core.legacy_urls import legacy_key_of_url
 from newsroom.services import legacy as service
 from newsroom.services.maintenance import database_analyze
+from newsroom.services.uploads import UploadRejected
 
 from . import importer_for
 from .base import Importer, ListItem, NotPublished, ParsedArticle
@@ -313,7 +314,7 @@ class Run:
                     image = service.image_import(
                         department=department, url=url, data=data, name=name
                     )
-                except service.UploadRejected as error:
+                except UploadRejected as error:
                     parsed.problems.append(f"{url}: {error.message}")
                     counts["images_failed"] += 1
                     images[url] = None

@@ -1,12 +1,17 @@
 """
 Search index over the tokens as lexemes (``array_to_tsvector``), on PostgreSQL.
 
-The tokens are already what search needs (see newsroom/services/search.py);
+The tokens are already what search needs (see newsroom/core/search_document.py);
 handing them to ``array_to_tsvector`` skips the text search parser, which made
 building the index and saving articles several times slower on Chinese text.
 """
 
+from importlib import import_module
+
 from django.db import migrations
+
+# The frozen copy of the search document builder that 0006 carries.
+build_document = import_module("newsroom.migrations.0006_search_index").build_document
 
 
 CREATE = (
@@ -21,8 +26,6 @@ OLD = (
 
 def rebuild_documents(apps, schema_editor):
     """Documents now keep each token once."""
-    from newsroom.services.search import build_document
-
     Article = apps.get_model("newsroom", "Article")
     for article in Article.objects.only("id", "title", "summary", "body").iterator():
         Article.objects.filter(pk=article.pk).update(

@@ -5,8 +5,8 @@ Each counted view updates an article's click_count. With free space on the
 row's page, PostgreSQL writes the new row version there without touching any
 index (a HOT update); on a full page, and after a bulk load every page is
 full, it must add the new version to all nine indexes, the search index's
-hundreds of entries included: 0.8 to 1.1 ms per update instead of 0.3 ms
-(EXPLAIN ANALYZE, 100,000 articles). A fill factor of 90 keeps a tenth of
+hundreds of entries included, several times the work of a HOT update. A
+fill factor of 90 keeps a tenth of
 each page free for that.
 """
 

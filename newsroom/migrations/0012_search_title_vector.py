@@ -3,8 +3,7 @@ A stored tsvector of the title's search tokens (PostgreSQL).
 
 Search ranks title matches first among the newest matches; building the
 title's tsvector from its token text for every match took most of a
-common word's query (about 3.5 µs a row: 2.5 of 3.6 ms for 707 matches at
-10,000 articles). Like ``search_vector`` (migration 0009), PostgreSQL
+common word's query. Like ``search_vector`` (migration 0009), PostgreSQL
 generates the column, so no code writes it and the model does not declare it.
 """
 

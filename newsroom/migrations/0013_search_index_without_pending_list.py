@@ -5,10 +5,9 @@ With ``fastupdate`` on, a GIN index collects new entries in a pending list that
 every search scans and that only a vacuum or a full list merges. Click counts
 update article rows, and the few updates that cannot stay on their page (not
 HOT) add all of a row's search tokens to that list: after a click benchmark,
-159 such updates had made a rare word's search choose a table scan, 42 ms
-instead of 1 ms at 10,000 articles. Without the list, such an update writes
-the index directly (5–6 ms instead of 0.6–1.9 ms, for under 1% of clicks) and
-searches keep their plan.
+a few hundred such updates were enough to make a rare word's search choose a
+table scan. Without the list, such an update writes the index directly (a
+slower update, for a small share of clicks) and searches keep their plan.
 """
 
 from django.db import migrations

@@ -2,7 +2,15 @@ from .activity import ClickFlush, DailyClickCount, ReviewConfirmation, Revision,
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
 from .health import ConfirmedDomain, Link, LinkOccurrence
 from .legacy import ImportedArticle, ImportedFile, LegacyRedirect
-from .org import Category, Department, Membership
+from .org import (
+    Category,
+    Department,
+    FriendlyLink,
+    GreyMode,
+    Membership,
+    SiteHealth,
+    SiteSettings,
+)
 from .safety import (
     AttachmentText,
     PersonalPattern,
@@ -32,6 +40,8 @@ __all__ = [
     "ConfirmedDomain",
     "DailyClickCount",
     "Department",
+    "FriendlyLink",
+    "GreyMode",
     "Image",
     "ImportedArticle",
     "ImportedFile",
@@ -42,5 +52,7 @@ __all__ = [
     "Rendition",
     "ReviewItem",
     "Revision",
+    "SiteHealth",
+    "SiteSettings",
     "Transition",
 ]

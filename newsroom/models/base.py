@@ -1,5 +1,7 @@
 from django.db import models
 
+from newsroom.core.content_version import content_changed
+
 
 class ChangesPublicPagesQuerySet(models.QuerySet):
     """Bulk writes bump the content version too: ``QuerySet.delete()`` and
@@ -7,7 +9,7 @@ class ChangesPublicPagesQuerySet(models.QuerySet):
 
     def delete(self):
         result = super().delete()
-        _content_changed()
+        content_changed()
         return result
 
     delete.alters_data = True
@@ -15,7 +17,7 @@ class ChangesPublicPagesQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         result = super().update(**kwargs)
-        _content_changed()
+        content_changed()
         return result
 
     update.alters_data = True
@@ -25,7 +27,7 @@ class ChangesPublicPages(models.Model):
     """A model whose saves and deletions change what public pages show.
 
     Each one bumps the content version, so that every cached page is rebuilt
-    (see newsroom/services/pagecache.py); so do bulk writes through its
+    (see newsroom/core/content_version.py); so do bulk writes through its
     ``ChangesPublicPagesQuerySet``.
     """
 
@@ -36,15 +38,9 @@ class ChangesPublicPages(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        _content_changed()
+        content_changed()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        _content_changed()
+        content_changed()
         return result
-
-
-def _content_changed():
-    from newsroom.services.pagecache import content_changed
-
-    content_changed()

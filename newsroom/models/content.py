@@ -7,11 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.core.html import clean_body
+from newsroom.core.renditions import renditions_generate
+from newsroom.core.search_document import build_document
 from newsroom.storage import attachment_storage
 from newsroom.urlcache import url_for
 
 from .base import ChangesPublicPages, ChangesPublicPagesQuerySet
-from .org import Category
+from .org import Category, Department, Membership
 
 
 def upload_path(instance, filename):
@@ -24,8 +27,6 @@ def upload_path(instance, filename):
 class ImageQuerySet(ChangesPublicPagesQuerySet):
     def managed_by(self, user):
         """Images of the user's departments: uploaded by them or a colleague."""
-        from .org import Department, Membership
-
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
@@ -92,8 +93,6 @@ class Image(ChangesPublicPages):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # Renditions are made here, once, so that no page ever resizes an image.
-        from newsroom.services.renditions import renditions_generate
-
         renditions_generate(self)
 
     @property
@@ -130,26 +129,20 @@ class ArticleQuerySet(ChangesPublicPagesQuerySet):
         return self.exclude(self.pinned_condition(at=at))
 
     def editable_by(self, user):
-        from .org import Department
-
         return self.filter(category__department__in=Department.objects.editable_by(user))
 
     def reviewable_by(self, user):
-        from .org import Department
-
         return self.filter(category__department__in=Department.objects.reviewable_by(user))
 
     def awaiting_review(self):
         """Submitted articles and published ones with an edit waiting for approval."""
-        from .activity import Revision
-
-        pending_edit = Revision.objects.filter(
-            article=models.OuterRef("pk"), state=Revision.State.PENDING
+        # Revision is defined below Article (models/activity.py); reached
+        # through the relation rather than imported back.
+        revisions = self.model._meta.get_field("revisions").related_model
+        pending_edit = revisions.objects.filter(
+            article=models.OuterRef("pk"), state=revisions.State.PENDING
         )
         return self.filter(Q(status=Article.Status.PENDING) | models.Exists(pending_edit))
-
-    def with_cover(self):
-        return self.filter(cover__isnull=False).select_related("cover")
 
     def most_read(self, *, days=30, at=None):
         """Ordered by clicks counted in the last ``days`` days (daily counts)."""
@@ -163,16 +156,20 @@ class ArticleQuerySet(ChangesPublicPagesQuerySet):
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
 
-    def for_listing(self):
-        """Only the columns a list row shows, with the cover in the same query."""
-        return self.select_related("cover").only(
-            *LISTING_FIELDS,
-            "cover__id",
-            "cover__file",
-            "cover__width",
-            "cover__height",
-            "cover__alt_text",
-        )
+    def next_change(self, now):
+        """When public content next changes by itself (a scheduled article
+        appears, a pin ends, a 公示 reaches its display end), or None: the
+        content version's boundary."""
+        published = self.filter(status=Article.Status.PUBLISHED)
+        moments = [
+            published.filter(publish_at__gt=now).aggregate(m=models.Min("publish_at"))["m"],
+            published.filter(is_pinned=True, pinned_until__gt=now).aggregate(
+                m=models.Min("pinned_until")
+            )["m"],
+            published.filter(display_until__gt=now).aggregate(m=models.Min("display_until"))["m"],
+        ]
+        moments = [m for m in moments if m is not None]
+        return min(moments) if moments else None
 
     def with_cover_columns(self):
         """
@@ -187,7 +184,7 @@ class ArticleQuerySet(ChangesPublicPagesQuerySet):
         )
 
     def for_listing_raw(self):
-        """``for_listing`` for a raw query: list columns, cover columns annotated."""
+        """The columns a list row shows, for a raw query: the cover's annotated."""
         return self.only(*LISTING_FIELDS, "cover").with_cover_columns()
 
 
@@ -365,26 +362,18 @@ class Article(ChangesPublicPages):
     def save(self, *args, **kwargs):
         # Every path that writes an article (admin, services, shell, seeders)
         # stores a cleaned body: cleaning lives here, not in a form.
-        from newsroom.services.html import clean_body
-        from newsroom.services.search import build_document
-
         self.body = clean_body(self.body)
         self.search_title = build_document(self.title)
         self.search_document = build_document(self.title, self.summary, self.body)
         if not self.is_pinned:
             self.pinned_until = None
+        # Whole seconds: what pages show and <time datetime> may carry.
+        if self.publish_at is not None:
+            self.publish_at = self.publish_at.replace(microsecond=0)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return url_for("newsroom:article-detail", pk=self.pk)
-
-    def is_visible(self, *, at=None):
-        now = at or timezone.now()
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.publish_at <= now
-            and not self.is_expired(at=now)
-        )
 
     def is_expired(self, *, at=None):
         """Its display period (公示) is over: the public no longer sees it."""

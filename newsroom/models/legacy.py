@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.legacy_urls import legacy_key_of_url
+from newsroom.core.legacy_urls import legacy_key_of_url
 
 # Models are named by string: this module adds no import edge to the others.
 Article = "newsroom.Article"
@@ -18,7 +18,7 @@ Image = "newsroom.Image"
 
 
 class LegacyRedirect(models.Model):
-    """An old URL (every spelling of it, see ``newsroom/legacy_urls.py``) and its new home."""
+    """An old URL (every spelling of it, see ``newsroom/core/legacy_urls.py``) and its new home."""
 
     host = models.CharField(
         _("old host"),

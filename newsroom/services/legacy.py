@@ -26,9 +26,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from newsroom.core.legacy_urls import legacy_key_of_url
 from newsroom.importers.base import ParsedArticle
 from newsroom.importers.html import replace_sources
-from newsroom.legacy_urls import legacy_key_of_url
 from newsroom.models import (
     Article,
     Category,

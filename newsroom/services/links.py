@@ -415,6 +415,17 @@ class CheckReport:
     seconds: float = 0.0
 
 
+def _attachment_ids(articles):
+    """{article id: [attachment ids]} of the articles that have attachments."""
+    attachments = defaultdict(list)
+    with_files = [a.pk for a in articles if a.has_attachments]
+    for start in range(0, len(with_files), 500):
+        rows = Attachment.objects.filter(article_id__in=with_files[start : start + 500])
+        for article_id, pk in rows.values_list("article_id", "pk"):
+            attachments[article_id].append(pk)
+    return attachments
+
+
 def links_check(*, department: Department | None = None, checker=None) -> CheckReport:
     """Check the links of the published articles (of one department) and store the results."""
     started = time.monotonic()
@@ -423,13 +434,7 @@ def links_check(*, department: Department | None = None, checker=None) -> CheckR
     if department is not None:
         articles = articles.filter(category__department=department)
     articles = list(articles)
-    attachments = defaultdict(list)
-    with_files = [a.pk for a in articles if a.has_attachments]
-    for start in range(0, len(with_files), 500):
-        rows = Attachment.objects.filter(article_id__in=with_files[start : start + 500])
-        for article_id, pk in rows.values_list("article_id", "pk"):
-            attachments[article_id].append(pk)
-
+    attachments = _attachment_ids(articles)
     found = {a.pk: article_targets(a, attachments[a.pk], hosts=hosts) for a in articles}
     targets = {target for links in found.values() for target in links}
     results = {t.key: check_internal(t.key) for t in targets if t.internal}

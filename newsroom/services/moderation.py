@@ -17,6 +17,15 @@ An approval or a rejection names the version the reviewer saw (``Seen``): if
 the article or its pending revision changed since, it is refused
 (``StaleReview``) and nothing is published. Every approval, from wherever,
 goes through ``article_approve``.
+
+An approval also confirms the article's new outside domains (新外链: linked
+domains outside ``NEWSROOM_LINK_ALLOWED_DOMAINS`` that no reviewer of the
+department confirmed yet): the reviewer ticks each (``confirmed`` holds
+``outside:<domain>``), or the approval is refused (``UnconfirmedDomains``).
+The ticks are recorded with the transition like the content-safety ones
+(``ReviewConfirmation``, kind ``outside_link``) and remembered for the
+department (``ConfirmedDomain``), whose later articles may link there without
+asking again.
 """
 
 from collections.abc import Callable
@@ -27,8 +36,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from newsroom.models import Article, ReviewConfirmation, Revision, Transition
-from newsroom.services import notifications, revisions, safety
+from newsroom.models import Article, Category, ReviewConfirmation, Revision, Transition
+from newsroom.services import links, notifications, revisions, safety
 from newsroom.services.access import (
     ModerationError,
     NotPermitted,
@@ -45,6 +54,7 @@ __all__ = [
     "NotPermitted",
     "Seen",
     "StaleReview",
+    "UnconfirmedDomains",
     "allowed_moves",
     "article_approve",
     "article_pin",
@@ -58,6 +68,7 @@ __all__ = [
     "pending_revision",
     "require_edit",
     "require_review",
+    "review_new_domains",
     "review_seen",
     "reviews_column",
     "transition",
@@ -91,6 +102,23 @@ class StaleReview(ModerationError):
         )
         self.article = article
         self.seen = seen
+
+
+class UnconfirmedDomains(ModerationError):
+    """The article links to outside domains (新外链) the reviewer has not confirmed."""
+
+    def __init__(self, *, domains):
+        super().__init__(
+            _(
+                "New outside links (新外链) to confirm: %(domains)s. Open the article, check "
+                "them and tick them on its review form."
+            )
+            % {"domains": ", ".join(domains)}
+        )
+        self.domains = domains
+
+
+OUTSIDE_KEY = "outside:"
 
 
 @dataclass
@@ -155,6 +183,29 @@ def _check_approve(step):
     items = safety.approve_check(article=step.article, confirmed=step.confirmed)
     if items:
         step.confirmations.append(("content_safety", items))
+    _check_outside_domains(step)
+
+
+def _check_outside_domains(step):
+    """Refuse an approval that leaves 新外链 unticked; record the ticks."""
+    article = step.article
+    if not links.outside_domains(article.body):
+        return
+    department_id = _department_of(article.category_id)
+    new = links.new_outside_domains(html=article.body, department_id=department_id)
+    unconfirmed = [domain for domain in new if OUTSIDE_KEY + domain not in step.confirmed]
+    if unconfirmed:
+        raise UnconfirmedDomains(domains=unconfirmed)
+    if new:
+        links.domains_confirm(
+            domains=new, department_id=department_id, user=step.user, article=article
+        )
+        items = [{"key": OUTSIDE_KEY + domain, "domain": domain} for domain in new]
+        step.confirmations.append(("outside_link", items))
+
+
+def _department_of(column_id):
+    return Category.objects.filter(pk=column_id).values_list("department_id", flat=True).first()
 
 
 @dataclass(frozen=True)
@@ -225,6 +276,17 @@ def move_label(move):
 
 def pending_revision(article):
     return article.revisions.filter(state=Revision.State.PENDING).first()
+
+
+def review_new_domains(article) -> list[str]:
+    """新外链 of what an approval would publish: the pending edit of a live article,
+    else the article itself."""
+    edit = pending_revision(article) if article.status == Status.PUBLISHED else None
+    body = edit.body if edit is not None else article.body
+    if not links.outside_domains(body):
+        return []
+    column = edit.fields.get("category_id", article.category_id) if edit else article.category_id
+    return links.new_outside_domains(html=body, department_id=_department_of(column))
 
 
 def review_seen(article) -> Seen:
@@ -315,7 +377,8 @@ def article_approve(*, article, user, seen: Seen, publish_at=None, confirmed=())
     The content-safety check runs on what would go live: blocked words and
     unmasked personal information refuse it, and every remaining 慎用/易错词 hit
     must be among ``confirmed`` (the keys the reviewer ticked); the ticks are
-    recorded with the transition (``ReviewConfirmation``).
+    recorded with the transition (``ReviewConfirmation``). So must every new
+    outside domain (新外链), as ``outside:<domain>``.
     """
     return _apply_move(
         article=article,

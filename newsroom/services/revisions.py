@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from newsroom.core.html import clean_body
 from newsroom.models import Article, Revision
 from newsroom.services.access import (
     ModerationError,
@@ -26,7 +27,6 @@ from newsroom.services.access import (
     require_edit,
     require_image,
 )
-from newsroom.services.html import clean_body
 
 # Editable content captured by a revision (the workflow fields are not content).
 CONTENT_FIELDS = tuple(Article._meta.get_field(name).attname for name in Article.CONTENT_FIELDS)

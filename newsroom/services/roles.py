@@ -30,8 +30,14 @@ EDITOR_PERMISSIONS = (
     "view_attachment",
     "view_revision",
     "view_transition",
+    "view_link",
 )
-REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + ("view_dailyclickcount", "view_reviewitem")
+REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + (
+    "view_dailyclickcount",
+    "view_reviewitem",
+    "view_confirmeddomain",
+    "view_sitehealth",
+)
 
 
 def roles_install():

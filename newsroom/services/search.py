@@ -20,8 +20,6 @@ pass reads that one.
 """
 
 import html
-import re
-import unicodedata
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -32,8 +30,15 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from newsroom import sqlcache
+from newsroom.core.content_version import content_changed, versioned_value
+from newsroom.core.search_document import (
+    BLOCK_END_RE,
+    IS_CJK,
+    RUN_RE,
+    body_text,
+    normalize,
+)
 from newsroom.models import Article, Category
-from newsroom.services.pagecache import content_changed, versioned_value
 
 # The index the PostgreSQL query below is answered from (migration 0009: a stored
 # tsvector column, search_vector, generated from search_document), as seed_bench
@@ -65,55 +70,14 @@ RECENT_INDEX_PREFIX = "article_search_since_"
 # (array_to_tsvector gives none), so the same words. A different expression
 # from the main index's on purpose: the first pass's words are a parameter of
 # a prepared statement, so its generic plan cannot tell how common they are,
-# and given the choice it combined the main index with the date index (7,000
-# postings and 20,000 dates read, 11.2 ms) instead of this one (1,400, 3.2 ms,
-# at 100,000 articles).
+# and given the choice it combined the main index with the date index, reading
+# several times more entries than this one (bench/RESULTS.md has the plans).
 # Written this way, the first pass can use this index and no other.
 RECENT_INDEX_VECTOR = "strip(search_vector)"
 # The advisory lock a refresh holds (an arbitrary number of our own).
 RECENT_INDEX_LOCK = 7_202_614
 MAX_QUERY_LENGTH = 100
 MAX_TOKENS = 12
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
-RUN_RE = re.compile(f"[{CJK}]+|[a-z0-9]+")
-IS_CJK = re.compile(f"[{CJK}]")
-
-
-# The full-width forms of ASCII (U+FF01–FF5E) and the ideographic space, as
-# NFKC maps them: the only characters of most Chinese text it changes.
-FULL_WIDTH = {0x3000: " ", **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
-
-
-def normalize(text: str) -> str:
-    """
-    NFKC, then case-folded.
-
-    Normalising a title cost 20 µs, half the highlighting of a page of
-    results; mapping the full-width punctuation first leaves most Chinese
-    text already in NFKC, which is told in 0.2 µs. The mapping is NFKC's own,
-    so the result is the same.
-    """
-    text = (text or "").translate(FULL_WIDTH)
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return text.casefold()
-
-
-def document_tokens(text: str) -> list[str]:
-    tokens = []
-    for run in RUN_RE.findall(normalize(text)):
-        if IS_CJK.match(run):
-            tokens.extend(run)
-            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
-        else:
-            tokens.append(run)
-    return tokens
-
-
-def build_document(*parts: str) -> str:
-    """The search document of an article: its distinct tokens, space-separated."""
-    text = " ".join(body_text(p) for p in parts)
-    return " ".join(dict.fromkeys(document_tokens(text)))
 
 
 @lru_cache(maxsize=256)
@@ -241,13 +205,6 @@ def time_bucket(moment) -> int:
     return (moment - BUCKET_EPOCH) // BUCKET
 
 
-def time_lexemes(moment) -> list[str]:
-    """The lexemes of ``moment``'s bucket and of the aligned runs holding it,
-    as PostgreSQL puts them in the search vector (``_level.number``)."""
-    bucket = time_bucket(moment)
-    return [f"_{level}.{bucket >> level}" for level in range(BUCKET_LEVELS)]
-
-
 def window_lexemes(start: int, end: int) -> list[str]:
     """
     The fewest lexemes naming buckets ``start`` to ``end`` and nothing else:
@@ -269,20 +226,15 @@ def window_lexemes(start: int, end: int) -> list[str]:
     return lexemes
 
 
-def window_start(now):
-    """
-    The first time bucket of the search window: the bucket of the
-    ``WINDOW_ARTICLES``-th newest published article, or None when there are
-    not that many. Remembered with the content version, for ten minutes at
-    most: it only decides how much the first pass looks at, never what a
-    search finds.
-    """
-    return _window(now)[0]
-
-
 def _window(now):
-    """(first bucket of the window, first day of the recent index or None),
-    remembered as ``window_start`` says."""
+    """
+    (first bucket of the search window, first day of the recent index or None).
+
+    The window starts at the bucket of the ``WINDOW_ARTICLES``-th newest
+    published article (None when there are not that many). Remembered with
+    the content version, for ten minutes at most: it only decides how much
+    the first pass looks at, never what a search finds.
+    """
 
     def build():
         start = _window_start(now)
@@ -379,8 +331,7 @@ def refresh_recent_index(now=None, *, concurrently=True) -> str:
     The common-word search's first pass walked the postings of the whole
     archive in the main index and kept the window's: a partial index that
     holds only articles published since the window's first bucket has
-    nothing else to walk (at 100,000 articles, 4 ms of index work became
-    1 ms). The window moves by a bucket a month on a busy site; run this
+    nothing else to walk. The window moves by a bucket a month on a busy site; run this
     daily (``manage.py refresh_search_index``). A stale index is never
     wrong, only slower: an old one holds more than the window, and one newer
     than the window sends more searches to the second pass. Small sites
@@ -461,7 +412,8 @@ def _windowed_sql(tokens, department, now):
 def search_page(query: str, *, department=None, start: int, size: int):
     """
     One page of results, ranked: of the newest ``CANDIDATES`` matches, title
-    matches first, then newer. Returns ([articles], has_next).
+    matches first, then newer. Returns ([articles], has_next); each article
+    carries ``found_total``, the number of matches (at most ``CANDIDATES``).
 
     One query: the newest ``CANDIDATES`` matches are taken with their title
     match worked out on the way (the index answers the match, a stored title
@@ -480,8 +432,11 @@ def search_page(query: str, *, department=None, start: int, size: int):
         ("search-page", department is not None),
         # Ranked and cut to the page before the join: only the page's rows
         # are read again, for their bodies.
+        # found_total: how many candidates there are, counted over the ranked
+        # rows before the LIMIT (at most CANDIDATES), for "N results".
         f"SELECT {table}.id, {table}.category_id, {table}.title, {table}.body, "
-        f"{table}.publish_at FROM (SELECT * FROM ({sql}) candidates "
+        f"{table}.publish_at, page.found_total FROM (SELECT *, count(*) OVER () AS found_total "
+        f"FROM ({sql}) candidates "
         "ORDER BY title_match DESC, publish_at DESC, pk DESC LIMIT %s OFFSET %s) page "
         f"JOIN {table} ON {table}.id = page.pk "
         "ORDER BY page.title_match DESC, page.publish_at DESC, page.pk DESC",
@@ -541,23 +496,6 @@ def highlight(text: str, query: str):
     return mark_safe("".join(out))
 
 
-# A start or end tag (quoted attribute values may hold ">"); "<" before
-# anything but a letter or "/" is text, as in "1<2".
-TAG_RE = re.compile(r"""</?[a-zA-Z](?:"[^"]*"|'[^']*'|[^'">])*>""")
-
-
-def body_text(body_html: str) -> str:
-    """
-    The text of a stored body, whitespace collapsed.
-
-    Bodies are cleaned by nh3 on every save (newsroom/services/html.py), so a
-    pattern for tags is enough; Django's ``strip_tags`` runs an HTML parser
-    and cost a page of 20 results several milliseconds. The result is only
-    ever shown escaped.
-    """
-    return " ".join(html.unescape(TAG_RE.sub("", body_html or "")).split())
-
-
 def _first_match(text: str, query: str):
     """Where the first highlighted word of ``query`` starts in ``text``, or None.
 
@@ -581,8 +519,11 @@ def _first_match(text: str, query: str):
 
 
 def excerpt(body_html: str, query: str, *, before=40, length=120):
-    """A short, highlighted piece of the body around the first match."""
-    text = body_text(body_html)
+    """A short, highlighted piece of the body around the first match.
+
+    Blocks are kept apart by a space: without it the last sentence of one
+    paragraph ran into the first of the next ("…持续一个月。校园远眺…")."""
+    text = body_text(BLOCK_END_RE.sub(" ", body_html or ""))
     first = _first_match(text, query)
     start = max(first - before, 0) if first is not None else 0
     piece = text[start : start + length]

@@ -57,6 +57,7 @@ class ArticlePreviewView(ArticlePageMixin, DetailView):
         return {
             "seen": seen,
             "url": reverse("admin:newsroom_article_moderate", args=[article.pk]),
+            "new_domains": moderation.review_new_domains(article),
         }
 
     def get_context_data(self, **kwargs):

@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from newsroom import sqlcache
+from newsroom.core.content_version import versioned_value
 from newsroom.models import Article, Category, Department
 from newsroom.models.content import attach_covers
 from newsroom.pagination import (
@@ -25,7 +26,7 @@ from newsroom.pagination import (
     paginate_column,
     parse_page_number,
 )
-from newsroom.services.pagecache import cached_page, versioned_value
+from newsroom.services.pagecache import cached_page
 
 HOMEPAGE_ITEMS_PER_COLUMN = 8
 IMAGE_NEWS_ITEMS = 5
@@ -42,6 +43,9 @@ class DepartmentNavigationMixin:
         return Category.objects.navigation(department)
 
     def get_context_data(self, **kwargs):
+        if self.department is not None:
+            # The page speaks its department's language (newsroom/middleware.py).
+            translation.activate(self.department.language)
         context = super().get_context_data(**kwargs)
         context["department"] = self.department
         context["columns"] = self.get_navigation(self.department)

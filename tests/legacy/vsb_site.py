@@ -24,6 +24,7 @@ PNG = image_bytes("PNG", size=(300, 200), color=(10, 120, 200))
 IMG_1 = "/__local/A/1B/2C/3D4E5F60718293A4B5C6D7E8F90_1A2B3C4D_2F3A1.jpg"
 IMG_2 = "/__local/B/2C/3D/4E5F60718293A4B5C6D7E8F90A1_2B3C4D5E_1F00.png"
 IMG_MISSING = "/__local/C/3D/4E/missing_00000000_10.jpg"
+IMG_NOT_AN_IMAGE = "/__local/D/4E/5F/notanimage_00000000_10.jpg"
 FILE_PDF = "9A8B7C6D5E4F30211203948576A6B7C8"
 FILE_TXT = "765"
 FILE_BROKEN = "766"
@@ -218,7 +219,7 @@ def build() -> Site:
             "1021",
             "示例学院举行新年联欢会",
             "<p>时间：2024/04/25 &nbsp; 来源：学生工作办公室</p>",
-            "<p>师生欢聚一堂，共迎新年。</p>",
+            f'<p>师生欢聚一堂，共迎新年。</p><p><img src="{IMG_NOT_AN_IMAGE}"></p>',
         )
         .replace('<meta charset="utf-8">', "")
         .encode("gbk"),
@@ -268,6 +269,7 @@ def build() -> Site:
     )
     site.add(IMG_1, JPEG, content_type="image/jpeg")
     site.add(IMG_2, PNG, content_type="image/png")
+    site.add(IMG_NOT_AN_IMAGE, b"<html>not a picture</html>", content_type="image/jpeg")
     files = {
         FILE_PDF.lower(): Response(
             PDF,

@@ -21,13 +21,13 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from newsroom.core.html import clean_body
+from newsroom.core.search_document import build_document
 from newsroom.management.commands.seed_demo import create_pictures
 from newsroom.models import Article, Category, Department, Image
-from newsroom.services.html import clean_body
 from newsroom.services.maintenance import database_analyze
 from newsroom.services.search import (
     SEARCH_INDEX_SQL,
-    build_document,
     drop_recent_indexes,
     refresh_recent_index,
 )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0025_safety_starter_lists'),
+        ('newsroom', '0028_site_identity_grey_language'),
     ]
 
     operations = [

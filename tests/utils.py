@@ -1,0 +1,121 @@
+"""Helpers shared by several test modules (fixtures live in conftest.py)."""
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from newsroom.models import Article
+from newsroom.services import search
+from tests.factories import ArticleFactory
+
+BROWSER_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0 Safari/537.36"
+)
+
+
+def click_count(article):
+    return Article.objects.values_list("click_count", flat=True).get(pk=article.pk)
+
+
+BASE = Path(settings.BASE_DIR)
+
+
+def run_settings(env, code):
+    """Import the settings in a fresh interpreter with the given environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSROOM_"))}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def database_url():
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+MARKER = b"UNPUBLISHED-ATTACHMENT-CONTENT"
+
+
+def spellings(name: str) -> list[str]:
+    """
+    Every way of asking for the stored file ``name`` (``attachments/YYYY/MM/x.pdf``)
+    under /media/ or /static/ that a hand test or a path normaliser suggests.
+    The private folder is ``private/`` beside ``media/`` in the tests and in
+    production (/srv/newsroom/private), so ``..`` spellings aim there too.
+    """
+    folder, _slash, rest = name.partition("/")  # "attachments", "YYYY/MM/x.pdf"
+    stem, _dot, extension = name.rpartition(".")
+    paths = [
+        f"/media/{name}",
+        f"/media//{name}",
+        f"/media/./{name}",
+        f"/media/%2e/{name}",
+        f"/media/%2E/{name}",
+        f"/media/uploads/../{name}",
+        f"/media/uploads/%2e%2e/{name}",
+        f"/media///{name}",
+        f"/media/{folder}//{rest}",
+        # Backslashes, raw and encoded.
+        f"/media/{name.replace('/', chr(92))}",
+        f"/media/{folder}%5c{rest}",
+        f"/media/%5c{name}",
+        f"/media/uploads%5c..%5c{name}",
+        # Double-encoded dots and slashes.
+        f"/media/%252e/{name}",
+        f"/media/uploads/%252e%252e/{name}",
+        f"/media/%252e%252e/private/{name}",
+        f"/media/{folder}%252f{rest}",
+        # Trailing dots and spaces (Windows-style names).
+        f"/media/{folder}./{rest}",
+        f"/media/{folder}../{rest}",
+        f"/media/{name}.",
+        f"/media/{name}%20",
+        f"/media/{stem}.{extension}::$DATA",
+        # Out of the media root, into the private one.
+        f"/media/../private/{name}",
+        f"/media/%2e%2e/private/{name}",
+        f"/media/..%2fprivate%2f{name}",
+        f"/media/uploads/../../private/{name}",
+        f"/static/../private/{name}",
+        f"/static/%2e%2e/private/{name}",
+        f"/static/../media/{name}",
+        f"/private/{name}",
+        f"/{name}",
+        f"/media/private/{name}",
+        f"/media/{name}?download=1",
+    ]
+    return paths
+
+
+def unpublished_articles():
+    """A draft, a scheduled and a taken-down article, each with an attachment."""
+    now = timezone.now()
+    return {
+        "draft": ArticleFactory(status=Article.Status.DRAFT),
+        "scheduled": ArticleFactory(
+            status=Article.Status.PUBLISHED, publish_at=now + timedelta(days=3)
+        ),
+        "taken down": ArticleFactory(status=Article.Status.TAKEN_DOWN),
+    }
+
+
+def time_lexemes(moment) -> list[str]:
+    """The lexemes of ``moment``'s search bucket and of the aligned runs holding it,
+    as PostgreSQL puts them in the search vector (``_level.number``)."""
+    bucket = search.time_bucket(moment)
+    return [f"_{level}.{bucket >> level}" for level in range(search.BUCKET_LEVELS)]
