@@ -117,6 +117,18 @@ def prepare_body(element, *, page_url: str, host: str, icon_pattern=None):
     """
     element = _copy(element)
     etree.strip_elements(element, "script", "style", "noscript", etree.Comment, with_tail=False)
+    _strip_noise(element)
+    images = _absolute_images(element, page_url=page_url, icon_pattern=icon_pattern)
+    _root_relative_links(element, page_url=page_url, host=host)
+    _drop_empty_spans(element)
+    html = (element.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in element
+    )
+    return html.strip(), images
+
+
+def _strip_noise(element):
+    """Word's namespaced tags, VSB's vote box, classes, ids, mso- styles, undefined alts."""
     for node in list(element.iter()):
         if not isinstance(node.tag, str):
             continue
@@ -130,23 +142,30 @@ def prepare_body(element, *, page_url: str, host: str, icon_pattern=None):
             node.drop_tree()
             continue
         _clean_style(node)
-        for attribute in ("class", "id", "lang", "align", "vurl", "vsbhref", "orisrc", "name"):
-            if attribute in node.attrib and not (tag == "img" and attribute == "orisrc"):
-                del node.attrib[attribute]
+        for attribute in ("class", "id", "lang", "align", "vurl", "vsbhref", "name"):
+            node.attrib.pop(attribute, None)
         for attribute in ("alt", "title"):
             if node.get(attribute, "").strip().lower() in ("undefined", "null"):
                 del node.attrib[attribute]
+
+
+def _absolute_images(element, *, page_url, icon_pattern):
+    """Make each picture's address absolute (``orisrc`` first); drop file-type icons."""
     images = []
     for image in list(element.iter("img")):
-        src = image.get("orisrc") or image.get("src") or ""
+        src = (image.get("orisrc") or image.get("src") or "").strip()
         image.attrib.pop("orisrc", None)
-        absolute = urljoin(page_url, src.strip())
-        if not src.strip() or (icon_pattern and icon_pattern.search(absolute)):
+        absolute = urljoin(page_url, src)
+        if not src or (icon_pattern and icon_pattern.search(absolute)):
             image.drop_tree()
             continue
         image.set("src", absolute)
         if absolute not in images:
             images.append(absolute)
+    return images
+
+
+def _root_relative_links(element, *, page_url, host):
     for link in element.iter("a"):
         href = (link.get("href") or "").strip()
         if not href or href.startswith(("#", "mailto:", "tel:")):
@@ -157,11 +176,20 @@ def prepare_body(element, *, page_url: str, host: str, icon_pattern=None):
             link.set("href", parts.path + (f"?{parts.query}" if parts.query else ""))
         else:
             link.set("href", absolute)
-    _drop_empty_spans(element)
-    html = (element.text or "") + "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in element
+
+
+def apply_meta_line(article, tree, meta_line: str) -> None:
+    """Credits and publish time of a parsed article from its meta tags and meta line."""
+    fields = meta_fields(meta_line)
+    article.author = fields.get("author", "")
+    article.source = fields.get("source", "") or meta_content(tree, "ContentSource")[:100]
+    article.responsible_editor = fields.get("responsible_editor", "")
+    article.photographer = fields.get("photographer", "")
+    article.publish_at = (
+        parse_datetime(meta_content(tree, "PubDate"))
+        or parse_datetime(fields.get("time", ""))
+        or parse_datetime(meta_line)
     )
-    return html.strip(), images
 
 
 def _copy(element):

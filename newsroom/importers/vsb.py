@@ -10,12 +10,11 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from .base import FileLink, Importer, ListItem, ListPage, NotPublished, Page, ParsedArticle
 from .html import (
+    apply_meta_line,
     date_text,
     first,
     has_class,
     meta_content,
-    meta_fields,
-    parse_datetime,
     prepare_body,
     same_host,
     text_of,
@@ -163,21 +162,7 @@ class VsbImporter(Importer):
 
         column_id, news_id = self._ids(page)
         owner = self._owner(page.text)
-        title = (
-            meta_content(tree, "ArticleTitle")
-            or text_of(
-                first(
-                    tree,
-                    f"//form[@name='_newscontent_fromname']//*[{has_class('title')}]",
-                    f"//h2[{has_class('title')}]",
-                    f"//h1[{has_class('title')}]",
-                    f"//*[{has_class('main_contit')}]//h2",
-                    "//form[@name='_newscontent_fromname']//h1",
-                    "//form[@name='_newscontent_fromname']//h2",
-                )
-            )
-            or title_text.rsplit("-", 1)[0].strip()
-        )
+        title = self._title(tree, title_text)
         if not title or body_element is None and not news_id:
             raise NotPublished("no article on the page")
         article = ParsedArticle(
@@ -197,16 +182,7 @@ class VsbImporter(Importer):
             article.problems.append(f"{page.url}: no body found")
 
         meta_line = self._meta_line(tree)
-        fields = meta_fields(meta_line)
-        article.author = fields.get("author", "")
-        article.source = fields.get("source", "") or meta_content(tree, "ContentSource")[:100]
-        article.responsible_editor = fields.get("responsible_editor", "")
-        article.photographer = fields.get("photographer", "")
-        article.publish_at = (
-            parse_datetime(meta_content(tree, "PubDate"))
-            or parse_datetime(fields.get("time", ""))
-            or parse_datetime(meta_line)
-        )
+        apply_meta_line(article, tree, meta_line)
         if owner and news_id and ("_showDynClicks" in page.text or "dynclicks" in page.text):
             article.click_url = urljoin(
                 page.url, f"{CLICK_PATH}?clickid={news_id}&owner={owner}&clicktype=wbnews"
@@ -215,6 +191,24 @@ class VsbImporter(Importer):
             shown = re.search(r"(?:浏览|点击|阅读)[^：:]{0,3}[：:]\s*(\d+)", meta_line)
             article.click_count = int(shown[1]) if shown else None
         return article
+
+    def _title(self, tree, title_text: str) -> str:
+        form = "//form[@name='_newscontent_fromname']"
+        return (
+            meta_content(tree, "ArticleTitle")
+            or text_of(
+                first(
+                    tree,
+                    f"{form}//*[{has_class('title')}]",
+                    f"//h2[{has_class('title')}]",
+                    f"//h1[{has_class('title')}]",
+                    f"//*[{has_class('main_contit')}]//h2",
+                    f"{form}//h1",
+                    f"{form}//h2",
+                )
+            )
+            or title_text.rsplit("-", 1)[0].strip()
+        )
 
     def _ids(self, page: Page) -> tuple[str, str]:
         match = _ARTICLE_PATH.search(urlsplit(page.url).path)

@@ -9,12 +9,11 @@ from urllib.parse import unquote, urlsplit
 
 from .base import FileLink, Importer, ListItem, ListPage, NotPublished, Page, ParsedArticle
 from .html import (
+    apply_meta_line,
     date_text,
     first,
     has_class,
     meta_content,
-    meta_fields,
-    parse_datetime,
     prepare_body,
     same_host,
     text_of,
@@ -171,16 +170,7 @@ class WebPlusImporter(Importer):
             for element in tree.iter("p", "div", "span", "li", "td")
             if len(text_of(element)) < 300 and _META_LABEL.search(text_of(element))
         )
-        fields = meta_fields(meta_line)
-        article.author = fields.get("author", "")
-        article.source = fields.get("source", "")
-        article.responsible_editor = fields.get("responsible_editor", "")
-        article.photographer = fields.get("photographer", "")
-        article.publish_at = (
-            parse_datetime(meta_content(tree, "PubDate"))
-            or parse_datetime(fields.get("time", ""))
-            or parse_datetime(meta_line)
-        )
+        apply_meta_line(article, tree, meta_line)
         return article
 
     def _attachments(self, page: Page) -> list[FileLink]:
