@@ -119,14 +119,13 @@ def image_import(*, department: Department, url: str, data: bytes, name: str) ->
     key = image_key(url)
     known = ImportedFile.objects.filter(department=department, key=key).select_related("image")
     known = known.first()
-    if known is not None and known.image is not None:
+    if known is not None:  # its row goes with the image (CASCADE), so the image is there
         return known.image
     image = image_create_from_upload(
         uploaded_file=SimpleUploadedFile(name or "image", data), user=None
     )
-    ImportedFile.objects.update_or_create(
-        department=department, key=key, defaults={"old_url": url[:1000], "image": image}
-    )
+    # One writer (the runner's thread) and no row yet: a plain insert.
+    ImportedFile.objects.create(department=department, key=key, old_url=url[:1000], image=image)
     return image
 
 
@@ -249,6 +248,8 @@ def _file_problems(files):
 
 def _attach(department, article, files, host):
     """Attach the downloaded files not attached before; returns the problems."""
+    if not files:
+        return []
     problems = []
     known = {
         f.key: f
@@ -274,10 +275,11 @@ def _attach(department, article, files, host):
             except AttachmentRejected as error:
                 problems.append(f"{file.url}: {error.message}")
                 continue
-            ImportedFile.objects.update_or_create(
+            ImportedFile.objects.create(
                 department=department,
                 key=file.key,
-                defaults={"old_url": file.url[:1000], "attachment": attachment},
+                old_url=file.url[:1000],
+                attachment=attachment,
             )
         if attachment is not None:
             redirect_save(host=host, old_url=file.url, department=department, attachment=attachment)
@@ -286,6 +288,8 @@ def _attach(department, article, files, host):
 
 def _body_links_attachments(article, files, department) -> bool:
     """Point the body's links to old download addresses at the new attachments."""
+    if not files:
+        return False
     mapping = {}
     records = ImportedFile.objects.filter(
         department=department, key__in=[f.key for f in files], attachment__isnull=False
