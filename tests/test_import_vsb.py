@@ -386,3 +386,25 @@ def test_a_bulk_load_is_analyzed(vsb):
     with CaptureQueriesContext(connection) as second:
         run_import(vsb.base)
     assert not any(q["sql"].strip().upper() == "ANALYZE" for q in second.captured_queries)
+
+
+@pytest.mark.django_db
+def test_delay_waits_before_every_request(vsb, monkeypatch):
+    """--delay is slept before each request, whatever the concurrency."""
+    from newsroom.importers import fetch
+
+    waits = []
+    monkeypatch.setattr(fetch.time, "sleep", waits.append)
+    requests_before = len(vsb.requests)
+    run_import(vsb.base, "--delay", "0.25", "--concurrency", "2")
+    assert waits and set(waits) == {0.25}
+    assert len(waits) == len(vsb.requests) - requests_before
+
+
+@pytest.mark.django_db
+def test_bad_concurrency_or_delay_is_an_error(vsb):
+    from django.core.management import CommandError
+
+    for option in (["--concurrency", "0"], ["--delay", "-1"]):
+        with pytest.raises(CommandError):
+            run_import(vsb.base, *option)
