@@ -32,12 +32,19 @@ run: demo
 CHROMIUM_MISSING := !!! Chromium not found: browser tests SKIPPED. Install with \
 	apt-get install chromium chromium-driver fonts-noto-cjk (then make test-browser)
 
+# Without a CJK font Chromium draws boxes for Chinese: the screenshots are useless.
+CJK_FONTS_MISSING := !!! No Chinese (CJK) font found: browser screenshots will show boxes instead \
+	of Chinese. Install with apt-get install fonts-noto-cjk
+
 test: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	@if command -v chromium >/dev/null 2>&1; then \
+		if [ -z "$$(fc-list :lang=zh family 2>/dev/null)" ]; then echo "$(CJK_FONTS_MISSING)"; fi; \
 		echo "$(PY) -m pytest $(PYTEST_ARGS)"; \
-		$(PY) -m pytest $(PYTEST_ARGS); \
+		$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+		if [ -z "$$(fc-list :lang=zh family 2>/dev/null)" ]; then echo "$(CJK_FONTS_MISSING)"; fi; \
+		exit $$status; \
 	else \
 		echo "$(CHROMIUM_MISSING)"; \
 		$(PY) -m pytest -m "not browser" $(PYTEST_ARGS); status=$$?; \
@@ -46,6 +53,7 @@ test: install
 	fi
 
 test-browser: install
+	@if [ -z "$$(fc-list :lang=zh family 2>/dev/null)" ]; then echo "$(CJK_FONTS_MISSING)"; fi
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 # Production-style serving with gunicorn (set DJANGO_DEBUG=0, DJANGO_SECRET_KEY, …).

@@ -236,7 +236,6 @@ http {{
     upstream newsroom_app {{ server 127.0.0.1:{PORT}; keepalive 32; }}
     proxy_cache_path {self.dir}/cache levels=1:2 keys_zone=newsroom:32m max_size=1g
                      inactive=10m use_temp_path=off;
-    map $http_accept_language $newsroom_lang {{ default zh; "~*^en" en; }}
     map $cookie_newsroom_staff $newsroom_staff_link {{
         default "";
         "~^([A-Za-z0-9_-]+)\\.([0-9]+)$" "$1,$2";

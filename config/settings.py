@@ -92,7 +92,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_ckeditor_5",
-    "axes",
+    # django-axes, named in Chinese in the admin (newsroom/axes_config.py).
+    "newsroom.axes_config.AxesConfig",
     "newsroom",
 ]
 
@@ -103,8 +104,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The department's language on public pages, the browser's in the admin.
+    "newsroom.middleware.DepartmentLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Answers an old site's addresses with a 301, only where the answer is a 404
+    # (before the next one, whose 404 under DEBUG it must see too).
+    "newsroom.middleware.LegacyRedirectMiddleware",
+    # The site's own 404 page under DEBUG as well (NEWSROOM_DEBUG_404_PAGE=1: Django's).
+    "newsroom.middleware.OwnNotFoundPageMiddleware",
     # ETags on public pages and feeds; a matching If-None-Match gets a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -406,6 +413,9 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 3600)
 NEWSROOM_CONTENT_STAMP = os.environ.get(
     "NEWSROOM_CONTENT_STAMP", str(BASE_DIR / "var" / "content.stamp")
 )
+# Development (DEBUG) shows the site's own 404 page; 1 shows Django's debug page
+# with the URL patterns instead.
+NEWSROOM_DEBUG_404_PAGE = env_bool("NEWSROOM_DEBUG_404_PAGE", False)
 # Let Django serve uploaded media (development, or a single server without nginx).
 NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", DEBUG)
 

@@ -34,3 +34,6 @@ if settings.NEWSROOM_BENCH_CEILING:
     from bench.ceiling import ceiling
 
     urlpatterns.insert(0, path("bench/ceiling/", ceiling))
+
+# The site's 404 page, in the language of the department the address is under.
+handler404 = "newsroom.views.errors.page_not_found"

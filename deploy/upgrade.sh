@@ -31,6 +31,8 @@ make install
 .venv/bin/python -m compileall -q config newsroom >/dev/null
 step "migrate (as $user, with $env_file)"
 as_service .venv/bin/python manage.py migrate --noinput
+step "renditions a new version added (quick when none is missing)"
+as_service .venv/bin/python manage.py make_renditions
 step "collectstatic"
 as_service .venv/bin/python manage.py collectstatic --noinput -v0
 step "check --deploy"

@@ -1,6 +1,13 @@
-from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import SimpleLazyObject, lazy
+
+from newsroom.services.identity import site_identity
 
 
 def site(request):
-    return {"site_name": settings.NEWSROOM_SITE_NAME or _("Campus News")}
+    """The site's name and settings (edited in the admin), looked up only when
+    a template uses them."""
+    settings = SimpleLazyObject(lambda: site_identity()[0])
+    return {
+        "site_name": lazy(lambda: settings.name, str)(),
+        "site_settings": settings,
+    }

@@ -1,11 +1,15 @@
-"""RSS and Atom feeds of a department and of a column (django.contrib.syndication)."""
+"""RSS and Atom feeds of the whole site, of a department and of a column
+(django.contrib.syndication)."""
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from newsroom.models import Article, Category, Department
+from newsroom.services.identity import site_identity
+from newsroom.urlcache import url_for
 
 FEED_ITEMS = 20
 
@@ -15,6 +19,7 @@ class DepartmentFeed(Feed):
         department = Department.objects.cached(department_slug)
         if department is None:
             raise Http404("No such department.")
+        translation.activate(department.language)  # the feed's language and texts
         return department
 
     def title(self, department):
@@ -69,6 +74,7 @@ class CategoryFeed(DepartmentFeed):
         column = Category.objects.cached(department_slug=department_slug, slug=slug)
         if column is None:
             raise Http404("No such column.")
+        translation.activate(column.department.language)
         return column
 
     def title(self, column):
@@ -87,3 +93,34 @@ class CategoryFeed(DepartmentFeed):
 class CategoryAtomFeed(CategoryFeed):
     feed_type = Atom1Feed
     subtitle = CategoryFeed.description
+
+
+class SiteFeed(DepartmentFeed):
+    """Every department's newest articles together (the home page of a site
+    with several departments links it)."""
+
+    def get_object(self, request):
+        return None
+
+    def title(self, obj):
+        return site_identity()[0].name
+
+    def link(self, obj):
+        return url_for("newsroom:home")
+
+    def description(self, obj):
+        return _("Latest articles of every department")
+
+    def scope(self, obj):
+        return {}
+
+    def item_categories(self, article):
+        return [article.category.department.name, article.category.name]
+
+    def items(self, obj):
+        return super().items(obj).select_related("category__department")
+
+
+class SiteAtomFeed(SiteFeed):
+    feed_type = Atom1Feed
+    subtitle = SiteFeed.description

@@ -15,6 +15,7 @@ helpers below.
 """
 
 import html
+import re
 from datetime import datetime
 from functools import lru_cache
 
@@ -28,6 +29,7 @@ from django.utils.translation import get_language, gettext, ngettext, trans_real
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 
 from newsroom.core.renditions import sizes
+from newsroom.services.identity import identity_of
 from newsroom.urlcache import url_for
 
 
@@ -108,6 +110,51 @@ def og_image_url(image):
     return options[-1].url if options else image.url
 
 
+BODY_IMAGE_RE = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"[^>]*>')
+SIZE_ATTR_RE = re.compile(r'\s(width|height)="(\d+)"')
+SHARE_MIN = 300
+DEFAULT_SHARE_IMAGE = "newsroom/share.png"  # 600×600
+
+
+def share_images(article):
+    """
+    The pictures a shared link shows (Open Graph), as (url, width, height),
+    site-relative: the cover (its large 16:9 crop and its square one), else the
+    body's first picture; and always something square of 300×300 or more,
+    which WeChat's card needs (the site's own picture if nothing else fits).
+    """
+    found = []
+    square = None
+    if article.cover_id and article.cover:
+        cover = sizes(article.cover, "cover")
+        if cover:
+            found.append((cover[-1].url, cover[-1].width, cover[-1].height))
+        shares = sizes(article.cover, "share")
+        if shares and shares[-1].width >= SHARE_MIN:
+            square = (shares[-1].url, shares[-1].width, shares[-1].height)
+    else:
+        match = BODY_IMAGE_RE.search(article.body or "")
+        if match:
+            attrs = dict(SIZE_ATTR_RE.findall(match.group(0)))
+            width, height = int(attrs.get("width", 0)), int(attrs.get("height", 0))
+            found.append((html.unescape(match.group(1)), width or None, height or None))
+            if width >= SHARE_MIN and height >= SHARE_MIN:
+                square = found[-1]
+    if square is None:
+        square = (static_url(DEFAULT_SHARE_IMAGE), 600, 600)
+    if square not in found:
+        found.append(square)
+    return found
+
+
+def share_description(article, length=120):
+    """og:description: the summary, else the start of the body's text."""
+    from newsroom.core.search_document import BLOCK_END_RE, body_text
+
+    text = article.summary or body_text(BLOCK_END_RE.sub(" ", article.body or ""))
+    return truncatechars(text, length)
+
+
 def article_row(article, *, now, zone, badge):
     """
     One row of an article list: thumbnail, 置顶 badge, title, date.
@@ -130,7 +177,7 @@ def article_row(article, *, now, zone, badge):
         f'<li class="article-row{" article-row--with-thumb" if thumb else ""}">{thumb}'
         f'<a class="article-row__title" href="{url}">'
         f"{badge if article.is_pinned_now(at=now) else ''}{escape(article.title)}</a>"
-        f'<time class="article-row__date" datetime="{local.isoformat()}">'
+        f'<time class="article-row__date" datetime="{local.isoformat(timespec="seconds")}">'
         f"{local:%Y-%m-%d}</time></li>"
     )
 
@@ -147,7 +194,8 @@ def article_rows(articles):
 # The formats the templates use, done by the datetime itself: Django's
 # formatter interprets the format string anew for each of a list's dates.
 _FAST_FORMATS = {
-    "c": datetime.isoformat,
+    # Seconds at most: HTML's <time datetime> has no room for microseconds.
+    "c": lambda value: value.isoformat(timespec="seconds"),
     "Y-m-d": lambda value: value.strftime("%Y-%m-%d"),
     "Y-m-d H:i:s": lambda value: value.strftime("%Y-%m-%d %H:%M:%S"),
 }
@@ -182,6 +230,10 @@ def environment(**options):
             "language_code": get_language,
             "rendition_img": rendition_img,
             "og_image_url": og_image_url,
+            "share_images": share_images,
+            # Header and footer: name, logo, links, grey mode (newsroom/services/identity.py).
+            "identity_of": identity_of,
+            "share_description": share_description,
             "article_rows": article_rows,
         }
     )

@@ -18,6 +18,8 @@ urlpatterns = [
         clicks.ArticleClickBeaconView.as_view(),
         name="article-click-beacon",
     ),
+    path("feeds/rss.xml", cached_page(feeds.SiteFeed()), name="site-feed-rss"),
+    path("feeds/atom.xml", cached_page(feeds.SiteAtomFeed()), name="site-feed-atom"),
     path(
         "feeds/<slug:department_slug>/rss.xml",
         cached_page(feeds.DepartmentFeed()),

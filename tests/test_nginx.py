@@ -310,3 +310,17 @@ def test_trace_is_refused_by_nginx(nginx):
     """TRACE through the site never reaches a page."""
     status, _headers, _body = nginx.request("TRACE", "/")
     assert status == 405
+
+
+def test_micro_cache_key_ignores_accept_language(nginx):
+    """Pages speak their department's language, so nginx keeps one copy for every browser."""
+    from newsroom.models import Article
+
+    article = ArticleFactory()
+    assert Article.objects.filter(pk=article.pk).exists()
+    path = f"/articles/{article.pk}/"
+    status, headers, _body = nginx.request("GET", path, headers={"Accept-Language": "en"})
+    assert headers.get("X-Micro-Cache") == "MISS"
+    status, headers, body = nginx.request("GET", path, headers={"Accept-Language": "zh-CN"})
+    assert headers.get("X-Micro-Cache") == "HIT"
+    assert "当前位置".encode() in body

@@ -81,12 +81,13 @@ def test_public_page_query_counts(client, django_assert_num_queries, articles_pe
 
 
 def test_cold_cache_adds_only_the_cached_reads(client, django_assert_num_queries):
-    """An empty cache adds the site map (departments, columns), most-read and
-    next-scheduled-change (three: publish time, pin end, display end) queries."""
+    """An empty cache adds the site map (departments, columns), most-read,
+    next-scheduled-change (three: publish time, pin end, display end; two
+    grey-mode schedules) and site identity (settings, friendly links) queries."""
     department, _columns = build_site(3)
     cache.clear()
     forget_local_values()
-    with django_assert_num_queries(EXPECTED["department"] + 6):
+    with django_assert_num_queries(EXPECTED["department"] + 10):
         client.get(department.get_absolute_url())
 
 

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.files.base import ContentFile
 from PIL import Image as PILImage
@@ -45,7 +47,8 @@ def test_renditions_are_made_once(media_root):
     image.alt_text = "新的说明"
     image.save()
     assert path.stat().st_mtime_ns == before
-    assert image.renditions.count() == 3  # cover-480, thumb-160, thumb-320
+    # cover-480, thumb-160, thumb-320, share-300, share-600
+    assert image.renditions.count() == 5
 
 
 def test_pages_do_not_make_renditions(client, media_root, monkeypatch):
@@ -59,3 +62,25 @@ def test_pages_do_not_make_renditions(client, media_root, monkeypatch):
     monkeypatch.setattr(renditions, "renditions_generate", forbidden)
     assert client.get(column.get_absolute_url()).status_code == 200
     assert client.get(column.department.get_absolute_url()).status_code == 200
+
+
+def test_share_pictures_are_square_and_large_enough(media_root):
+    """The share rendition (WeChat's card) is square, 300 and 600 pixels wide."""
+    image = make_image((1600, 900))
+    assert [(s.width, s.height) for s in renditions.sizes(image, "share")] == [
+        (300, 300),
+        (600, 600),
+    ]
+
+
+def test_make_renditions_fills_in_missing_ones(media_root):
+    """manage.py make_renditions makes renditions an image lacks (a kind added later)."""
+    from django.core.management import call_command
+
+    image = make_image((800, 600))
+    path = media_root / renditions.sizes(image, "share")[0].path
+    path.unlink()
+    image.renditions.filter(spec__startswith="share").delete()
+    call_command("make_renditions", stdout=io.StringIO())
+    assert path.is_file()
+    assert image.renditions.filter(spec="share-300").exists()

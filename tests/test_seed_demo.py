@@ -23,6 +23,10 @@ def run_seed_demo():
 
 
 def empty():
+    from newsroom.models import FriendlyLink, SiteSettings
+
+    FriendlyLink.objects.all().delete()
+    SiteSettings.objects.all().delete()
     Article.objects.all().delete()
     Category.objects.all().delete()
     Department.objects.all().delete()
@@ -50,6 +54,7 @@ def seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
 def seeded(seeded_once, settings):
     output, media = seeded_once
     settings.MEDIA_ROOT = media
+    settings.NEWSROOM_PRIVATE_ROOT = media.parent / "private"
     return output
 
 
@@ -151,9 +156,12 @@ def test_click_counts_are_skewed(seeded):
 
 
 def test_images_have_dimensions_and_files(seeded, settings):
-    """Every image has width and height and its JPEG file is in MEDIA_ROOT."""
+    """Every picture of the articles has width and height and its JPEG file is in MEDIA_ROOT."""
+    from newsroom.models import SiteSettings
+
     media_root = settings.MEDIA_ROOT
-    images = list(Image.objects.all())
+    site = SiteSettings.objects.get()
+    images = list(Image.objects.exclude(pk__in=[site.logo_id, site.banner_id]))
     assert len(images) >= 10
     for image in images:
         assert image.width > 0 and image.height > 0
@@ -224,3 +232,48 @@ def test_output_is_deterministic():
     run_seed_demo()
     second = list(Article.objects.order_by("pk").values_list("title", "summary", "publish_at"))
     assert first == second
+
+
+def test_most_read_box_is_filled(seeded):
+    """Daily counts are seeded, so 热门文章 lists articles on a fresh site."""
+    from newsroom.selectors import most_read
+
+    info = Department.objects.get(slug="info")
+    assert len(most_read(info)) == 10
+
+
+def test_one_column_pages(seeded):
+    """One column has 45 articles, more than two pages of 20."""
+    column = Category.objects.get(department__slug="info", slug="news")
+    assert column.articles.count() == 45
+
+
+def test_several_articles_have_pdf_and_word_attachments(seeded):
+    """Attachments made at seed time pass the upload checks and are stored privately."""
+    from newsroom.models import Attachment
+
+    attachments = list(Attachment.objects.select_related("article"))
+    assert len({a.article_id for a in attachments}) >= 4
+    kinds = {a.name.rsplit(".", 1)[-1] for a in attachments}
+    assert kinds == {"pdf", "docx"}
+    for attachment in attachments:
+        assert Article.objects.published().filter(pk=attachment.article_id).exists()
+        with attachment.file.open("rb") as stored:
+            head = stored.read(5)
+        assert head.startswith((b"%PDF-", b"PK\x03\x04"))
+    assert Article.objects.filter(has_attachments=True).count() >= 4
+
+
+def test_publish_times_are_whole_seconds(seeded):
+    """Stored publish times carry no microseconds."""
+    assert all(t.microsecond == 0 for t in Article.objects.values_list("publish_at", flat=True))
+
+
+def test_site_identity_is_seeded(seeded):
+    """The demo fills the site settings (logo, banner, filing number, links) and English names."""
+    from newsroom.models import FriendlyLink, SiteSettings
+
+    site = SiteSettings.objects.get()
+    assert site.logo and site.banner and site.icp_number and site.university_name
+    assert FriendlyLink.objects.filter(site=site).count() == 3
+    assert Department.objects.get(slug="foreign").english_name == "School of Foreign Languages"

@@ -18,7 +18,11 @@ from newsroom import templating
     ],
 )
 def test_date_filter_matches_djangos(format_string, moment):
-    expected = dateformat.format(timezone.localtime(moment), format_string)
+    """Django's formats, except that "c" stops at seconds (valid <time datetime>)."""
+    local = timezone.localtime(moment)
+    if format_string == "c":
+        local = local.replace(microsecond=0)
+    expected = dateformat.format(local, format_string)
     assert templating.date(moment, format_string) == expected
 
 
@@ -50,15 +54,17 @@ def test_translations_bound_per_render_follow_the_active_language(rf):
 
 @pytest.mark.django_db
 def test_pages_switch_language_between_requests(client):
+    """Pages of departments in different languages, one after the other, each in its own."""
     from tests.factories import ArticleFactory
 
-    url = ArticleFactory().get_absolute_url()
-    for language, expected in [
-        ("zh-hans", "当前位置"),
-        ("en", "You are here:"),
-        ("zh-hans", "当前位置"),
+    chinese = ArticleFactory().get_absolute_url()
+    english = ArticleFactory(category__department__language="en").get_absolute_url()
+    for url, expected in [
+        (chinese, "当前位置"),
+        (english, "You are here:"),
+        (chinese, "当前位置"),
     ]:
-        assert expected in client.get(url, HTTP_ACCEPT_LANGUAGE=language).text
+        assert expected in client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
 
 
 def test_static_urls_are_remembered_until_the_settings_change(settings):

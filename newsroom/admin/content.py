@@ -34,6 +34,7 @@ from .review import (
     stale_review_response,
 )
 from .scoping import DepartmentScopedAdminMixin
+from .word import import_word_view
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -97,6 +98,37 @@ class DepartmentListFilter(admin.SimpleListFilter):
         chosen = {str(pk): pk for pk, _name in self.lookup_choices}.get(self.value())
         if chosen is not None:
             return queryset.filter(category__department_id=chosen)
+        return queryset
+
+
+def status_label(article, *, now=None):
+    """The status as staff should read it: a published article whose time has
+    not come is 定时发布 with its time, not 已发布."""
+    now = now or timezone.now()
+    if article.status == Article.Status.PUBLISHED and article.publish_at > now:
+        moment = timezone.localtime(article.publish_at).strftime("%Y-%m-%d %H:%M")
+        return format_html(
+            '<span class="newsroom-scheduled">{}</span>',
+            _("Scheduled for %(time)s") % {"time": moment},
+        )
+    return article.get_status_display()
+
+
+class PublicationListFilter(admin.SimpleListFilter):
+    """已发布 articles that are live now, or 定时发布 ones whose time is still to come."""
+
+    title = gettext_lazy("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("live", gettext_lazy("Live now")), ("scheduled", gettext_lazy("Scheduled"))]
+
+    def queryset(self, request, queryset):
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        if self.value() == "live":
+            return published.filter(publish_at__lte=timezone.now())
+        if self.value() == "scheduled":
+            return published.filter(publish_at__gt=timezone.now())
         return queryset
 
 
@@ -212,6 +244,7 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
         DepartmentListFilter,
         ("category", CategoryListFilter),
         "status",
+        PublicationListFilter,
         "is_pinned",
         DisplayPeriodListFilter,
     )
@@ -242,7 +275,7 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
                 _("Expired"),
                 seen_input(obj),
             )
-        return format_html("{}{}", obj.get_status_display(), seen_input(obj))
+        return format_html("{}{}", status_label(obj), seen_input(obj))
 
     def get_fieldsets(self, request, obj=None):
         publishing = ["status", "publish_at", "display_until"]
@@ -353,6 +386,7 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("most-read/", wrap(self.most_read_view), name="newsroom_article_most_read"),
+            path("import-word/", wrap(self.import_word_view), name="newsroom_article_import_word"),
             path(
                 "<path:object_id>/moderate/",
                 wrap(self.moderate_view),
@@ -374,6 +408,9 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
                 name="newsroom_article_revision_restore",
             ),
         ] + super().get_urls()
+
+    def import_word_view(self, request):
+        return import_word_view(self, request)
 
     def most_read_view(self, request):
         """The most-read articles of each of the user's departments over 7 or 30 days."""

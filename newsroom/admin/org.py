@@ -1,9 +1,18 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.models import Category, Department, Membership
 from newsroom.services.roles import membership_sync
 
 from .scoping import DepartmentScopedAdminMixin
+from .site import (
+    GREY_FIELDS,
+    IDENTITY_FIELDS,
+    IDENTITY_MODEL_FIELDS,
+    DepartmentFriendlyLinkInline,
+    IdentityAdminMixin,
+    IdentityForm,
+)
 
 
 class CategoryInline(admin.TabularInline):
@@ -13,15 +22,47 @@ class CategoryInline(admin.TabularInline):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class DepartmentForm(IdentityForm):
+    class Meta:
+        model = Department
+        fields = ("name", "slug", "description", "order", "language", *IDENTITY_MODEL_FIELDS)
+
+
 @admin.register(Department)
-class DepartmentAdmin(DepartmentScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "slug", "order")
+class DepartmentAdmin(IdentityAdminMixin, DepartmentScopedAdminMixin, admin.ModelAdmin):
+    form = DepartmentForm
+    list_display = ("name", "slug", "language", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug")
+    autocomplete_fields = ("logo", "banner")
     inlines = (CategoryInline,)
 
     def scope(self, request, queryset):
         return queryset.filter(pk__in=Department.objects.editable_by(request.user))
+
+    # Identity, language and grey mode are the site admins' (superusers') alone:
+    # for others they are not part of the form at all.
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(None, {"fields": ("name", "slug", "description", "order")})]
+        if request.user.is_superuser:
+            fieldsets += [
+                (_("Language"), {"fields": ("language",)}),
+                (_("Header and footer (empty: the site's)"), {"fields": IDENTITY_FIELDS}),
+                (_("Grey mode (一键变灰), this department"), {"fields": GREY_FIELDS}),
+            ]
+        return fieldsets
+
+    def get_inlines(self, request, obj):
+        if request.user.is_superuser:
+            return (CategoryInline, DepartmentFriendlyLinkInline)
+        return (CategoryInline,)
+
+    def save_model(self, request, obj, form, change):
+        if request.user.is_superuser:
+            self.save_identity(request, obj, form)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Category)

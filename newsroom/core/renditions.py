@@ -25,14 +25,22 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Kind:
     name: str
-    ratio: tuple[int, int]
+    ratio: tuple[int, int] | None  # None: the picture's own shape, uncropped
     widths: tuple[int, ...]
+    extension: str = "jpg"  # "png" keeps transparency (logos)
 
 
 KINDS = {
     "cover": Kind("cover", (16, 9), (480, 960, 1440)),
     "thumb": Kind("thumb", (4, 3), (160, 320)),
+    # The square picture a link shared in WeChat shows (it wants 300×300 or more).
+    "share": Kind("share", (1, 1), (300, 600)),
+    # A department's logo and header banner keep their own shape; they are
+    # made when an image becomes one (services/identity.py), not for every image.
+    "logo": Kind("logo", None, (160, 320), "png"),
+    "banner": Kind("banner", None, (960, 1920)),
 }
+EVERY_IMAGE = ("cover", "thumb", "share")
 QUALITY = 82
 
 
@@ -48,7 +56,9 @@ class Size:
 
 
 def _crop_box(width, height, ratio):
-    """The largest centred box of the given ratio inside the image."""
+    """The largest centred box of the given ratio inside the image (all of it without one)."""
+    if ratio is None:
+        return (0, 0, width, height)
     rw, rh = ratio
     if width * rh > height * rw:  # too wide: trim the sides
         new_width = height * rw // rh
@@ -68,17 +78,19 @@ def sizes(image, kind_name):
     crop_width = right - left
     widths = [w for w in kind.widths if w <= crop_width] or [crop_width]
     stem = posixpath.splitext(image.file.name)[0].replace("uploads/", "", 1)
-    rw, rh = kind.ratio
+    rw, rh = kind.ratio or (crop_width, bottom - top)
     return [
-        Size(width=w, height=w * rh // rw, path=f"renditions/{stem}-{kind.name}-{w}.jpg")
+        Size(
+            width=w, height=w * rh // rw, path=f"renditions/{stem}-{kind.name}-{w}.{kind.extension}"
+        )
         for w in widths
     ]
 
 
-def renditions_generate(image):
-    """Write every rendition of an image (skipping ones already on disk) and
+def renditions_generate(image, kinds=EVERY_IMAGE):
+    """Write the renditions of an image (skipping ones already on disk) and
     record each through the image's ``renditions`` relation."""
-    planned = [(name, size) for name in KINDS for size in sizes(image, name)]
+    planned = [(name, size) for name in kinds for size in sizes(image, name)]
     missing = [(name, size) for name, size in planned if not default_storage.exists(size.path)]
     if not missing:
         return
@@ -86,17 +98,25 @@ def renditions_generate(image):
         image.file.open("rb")
         with PILImage.open(image.file) as source:
             source.load()
-            picture = ImageOps.exif_transpose(source).convert("RGB")
+            upright = ImageOps.exif_transpose(source)
+            picture = upright.convert("RGB")
+            needs_alpha = any(KINDS[name].extension == "png" for name, _size in missing)
+            with_alpha = upright.convert("RGBA") if needs_alpha else None
     except (OSError, ValueError, SyntaxError) as error:
         logger.warning("Cannot make renditions of image %s: %s", image.pk, error)
         return
     finally:
         image.file.close()
     for name, size in missing:
-        box = _crop_box(picture.width, picture.height, KINDS[name].ratio)
-        resized = picture.crop(box).resize((size.width, size.height), PILImage.Resampling.LANCZOS)
+        kind = KINDS[name]
+        source = with_alpha if kind.extension == "png" else picture
+        box = _crop_box(source.width, source.height, kind.ratio)
+        resized = source.crop(box).resize((size.width, size.height), PILImage.Resampling.LANCZOS)
         buffer = io.BytesIO()
-        resized.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+        if kind.extension == "png":
+            resized.save(buffer, "PNG", optimize=True)
+        else:
+            resized.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=True)
         stored = default_storage.save(size.path, ContentFile(buffer.getvalue()))
         image.renditions.update_or_create(
             spec=f"{name}-{size.width}",

@@ -39,6 +39,11 @@ def normalize(text: str) -> str:
     return text.casefold()
 
 
+# Where one block of text ends and the next begins: paragraphs, headings, list
+# items, cells, captions, line breaks (an excerpt keeps paragraphs apart).
+BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|td|th|figcaption|blockquote|div)\s*>|<br\s*/?>", re.I)
+
+
 def body_text(body_html: str) -> str:
     """
     The text of a stored body, whitespace collapsed.

@@ -1,7 +1,16 @@
 from .activity import ClickFlush, DailyClickCount, ReviewConfirmation, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
 from .health import ConfirmedDomain, Link, LinkOccurrence
-from .org import Category, Department, Membership, SiteHealth
+from .legacy import ImportedArticle, ImportedFile, LegacyRedirect
+from .org import (
+    Category,
+    Department,
+    FriendlyLink,
+    GreyMode,
+    Membership,
+    SiteHealth,
+    SiteSettings,
+)
 from .safety import (
     AttachmentText,
     PersonalPattern,
@@ -31,7 +40,12 @@ __all__ = [
     "ConfirmedDomain",
     "DailyClickCount",
     "Department",
+    "FriendlyLink",
+    "GreyMode",
     "Image",
+    "ImportedArticle",
+    "ImportedFile",
+    "LegacyRedirect",
     "Link",
     "LinkOccurrence",
     "Membership",
@@ -39,5 +53,6 @@ __all__ = [
     "ReviewItem",
     "Revision",
     "SiteHealth",
+    "SiteSettings",
     "Transition",
 ]

@@ -367,6 +367,9 @@ class Article(ChangesPublicPages):
         self.search_document = build_document(self.title, self.summary, self.body)
         if not self.is_pinned:
             self.pinned_until = None
+        # Whole seconds: what pages show and <time datetime> may carry.
+        if self.publish_at is not None:
+            self.publish_at = self.publish_at.replace(microsecond=0)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

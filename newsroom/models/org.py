@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.core.content_version import versioned_value
@@ -37,6 +39,192 @@ def validate_department_slug(value):
         raise ValidationError(_("“%(slug)s” is reserved by the site."), params={"slug": value})
 
 
+# --- site identity ----------------------------------------------------------------------
+# What a department and the whole site show around the articles: the name,
+# logo and banner in the header, the footer (版权所有, address, 友情链接), the
+# filing numbers (ICP 备案号, 公安备案号), the university as the first crumb, and
+# 一键变灰 (grey mode). Site admins edit them in the admin; every save bumps the
+# content version, so cached pages follow at once.
+MIIT_FILING_URL = "https://beian.miit.gov.cn/"
+
+
+class GreyMode(models.TextChoices):
+    OFF = "off", _("Off")
+    ON = "on", _("On now")
+    SCHEDULED = "scheduled", _("Between two times")
+
+
+class IdentityFields(models.Model):
+    """The fields a department and the site share; a department's empty ones
+    fall back to the site's."""
+
+    english_name = models.CharField(
+        _("English name"), max_length=200, blank=True, help_text=_("Shown under the name.")
+    )
+    logo = models.ForeignKey(
+        "newsroom.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
+    )
+    banner = models.ForeignKey(
+        "newsroom.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("header banner"),
+        help_text=_("A wide picture across the top of every page (about 1920×240)."),
+    )
+    copyright = models.CharField(
+        _("copyright line"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: 版权所有 © 某某大学信息科学与工程学院"),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    grey_mode = models.CharField(
+        _("grey mode (一键变灰)"),
+        max_length=16,
+        choices=GreyMode.choices,
+        default=GreyMode.OFF,
+        help_text=_("Shows the pages in grey, for days of mourning."),
+    )
+    grey_from = models.DateTimeField(_("grey from"), null=True, blank=True)
+    grey_until = models.DateTimeField(_("grey until"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def is_grey(self, *, at=None):
+        """Whether grey mode is on at that moment (decided per request, like publishing)."""
+        if self.grey_mode == GreyMode.ON:
+            return True
+        if self.grey_mode == GreyMode.SCHEDULED and self.grey_from and self.grey_until:
+            return self.grey_from <= (at or timezone.now()) < self.grey_until
+        return False
+
+    def grey_moments(self):
+        """The times at which grey mode switches by itself (for the page cache)."""
+        if self.grey_mode == GreyMode.SCHEDULED:
+            return [m for m in (self.grey_from, self.grey_until) if m is not None]
+        return []
+
+
+class SiteSettings(IdentityFields, ChangesPublicPages):
+    """The site-wide settings: one row (id 1); departments fall back to it."""
+
+    site_name = models.CharField(
+        _("site name"),
+        max_length=200,
+        blank=True,
+        help_text=_("In titles and on the home page; empty: NEWSROOM_SITE_NAME or 校园新闻网."),
+    )
+    university_name = models.CharField(
+        _("university name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The first crumb of every breadcrumb, linked to the homepage below."),
+    )
+    university_url = models.URLField(_("university homepage"), blank=True)
+    icp_number = models.CharField(
+        _("ICP filing number (ICP备案号)"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "For example 京ICP备12345678号-1; shown at the bottom of every page, linked to the "
+            "MIIT filing site as the rules require."
+        ),
+    )
+    psb_number = models.CharField(
+        _("public security filing number (公安备案号)"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example 京公网安备 11010802012345号."),
+    )
+    psb_url = models.URLField(
+        _("public security filing link"),
+        blank=True,
+        help_text=_("The record's page on beian.mps.gov.cn."),
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="site_settings_single_row")]
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @property
+    def name(self):
+        return self.site_name or settings.NEWSROOM_SITE_NAME or str(_("Campus News"))
+
+    @property
+    def icp_url(self):
+        return MIIT_FILING_URL
+
+
+def next_grey_change(now):
+    """The next moment a scheduled grey mode (the site's or a department's)
+    starts or ends, or None: a boundary of the content version."""
+    moments = []
+    for model in (SiteSettings, Department):
+        owners = model.objects.filter(grey_mode=GreyMode.SCHEDULED).only(
+            "grey_mode", "grey_from", "grey_until"
+        )
+        moments.extend(m for owner in owners for m in owner.grey_moments() if m > now)
+    return min(moments, default=None)
+
+
+class FriendlyLink(ChangesPublicPages):
+    """友情链接 in the footer: the site's, or one department's (which replace the site's)."""
+
+    site = models.ForeignKey(
+        SiteSettings,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="links",
+        verbose_name=_("site"),
+    )
+    department = models.ForeignKey(
+        "newsroom.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="links",
+        verbose_name=_("department"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("address"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ("order", "id")
+        verbose_name = _("friendly link")
+        verbose_name_plural = _("friendly links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(site__isnull=True, department__isnull=False)
+                | Q(site__isnull=False, department__isnull=True),
+                name="friendly_link_of_site_or_department",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class DepartmentQuerySet(ChangesPublicPagesQuerySet):
     """Who may work where: the department scoping used by every admin screen and service."""
 
@@ -62,7 +250,11 @@ class DepartmentQuerySet(ChangesPublicPagesQuerySet):
         return site_map().get(("department", slug))
 
 
-class Department(ChangesPublicPages):
+class Department(IdentityFields, ChangesPublicPages):
+    class Language(models.TextChoices):
+        CHINESE = "zh-hans", "简体中文"
+        ENGLISH = "en", "English"
+
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
         _("slug"),
@@ -73,6 +265,16 @@ class Department(ChangesPublicPages):
     )
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=Language.choices,
+        default=Language.CHINESE,
+        help_text=_(
+            "The language of the department's pages (labels, dates, the 404 page), "
+            "whatever the visitor's browser prefers; English for an English site."
+        ),
+    )
 
     objects = DepartmentQuerySet.as_manager()
 
@@ -80,6 +282,12 @@ class Department(ChangesPublicPages):
         ordering = ("order", "id")
         verbose_name = _("department")
         verbose_name_plural = _("departments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(language__in=["zh-hans", "en"]),
+                name="department_language_valid",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -117,7 +325,7 @@ def site_map():
     def build():
         found = {}
         departments = {}
-        for department in Department.objects.all():
+        for department in Department.objects.select_related("logo", "banner"):
             departments[department.pk] = department
             found[("department", department.slug)] = department
         # Meta.ordering puts each department's columns in menu order.

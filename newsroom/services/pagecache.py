@@ -48,7 +48,12 @@ def cached_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         with one_version():
-            return serve(request, *args, **kwargs)
+            response = serve(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                # Rendered here, so that what the templates read under the
+                # version (the site's identity) shares the request's reading.
+                response.render()
+            return response
 
     def serve(request, *args, **kwargs):
         if not cacheable_request(request):

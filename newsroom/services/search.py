@@ -32,6 +32,7 @@ from django.utils.safestring import mark_safe
 from newsroom import sqlcache
 from newsroom.core.content_version import content_changed, versioned_value
 from newsroom.core.search_document import (
+    BLOCK_END_RE,
     IS_CJK,
     RUN_RE,
     body_text,
@@ -411,7 +412,8 @@ def _windowed_sql(tokens, department, now):
 def search_page(query: str, *, department=None, start: int, size: int):
     """
     One page of results, ranked: of the newest ``CANDIDATES`` matches, title
-    matches first, then newer. Returns ([articles], has_next).
+    matches first, then newer. Returns ([articles], has_next); each article
+    carries ``found_total``, the number of matches (at most ``CANDIDATES``).
 
     One query: the newest ``CANDIDATES`` matches are taken with their title
     match worked out on the way (the index answers the match, a stored title
@@ -430,8 +432,11 @@ def search_page(query: str, *, department=None, start: int, size: int):
         ("search-page", department is not None),
         # Ranked and cut to the page before the join: only the page's rows
         # are read again, for their bodies.
+        # found_total: how many candidates there are, counted over the ranked
+        # rows before the LIMIT (at most CANDIDATES), for "N results".
         f"SELECT {table}.id, {table}.category_id, {table}.title, {table}.body, "
-        f"{table}.publish_at FROM (SELECT * FROM ({sql}) candidates "
+        f"{table}.publish_at, page.found_total FROM (SELECT *, count(*) OVER () AS found_total "
+        f"FROM ({sql}) candidates "
         "ORDER BY title_match DESC, publish_at DESC, pk DESC LIMIT %s OFFSET %s) page "
         f"JOIN {table} ON {table}.id = page.pk "
         "ORDER BY page.title_match DESC, page.publish_at DESC, page.pk DESC",
@@ -514,8 +519,11 @@ def _first_match(text: str, query: str):
 
 
 def excerpt(body_html: str, query: str, *, before=40, length=120):
-    """A short, highlighted piece of the body around the first match."""
-    text = body_text(body_html)
+    """A short, highlighted piece of the body around the first match.
+
+    Blocks are kept apart by a space: without it the last sentence of one
+    paragraph ran into the first of the next ("…持续一个月。校园远眺…")."""
+    text = body_text(BLOCK_END_RE.sub(" ", body_html or ""))
     first = _first_match(text, query)
     start = max(first - before, 0) if first is not None else 0
     piece = text[start : start + length]

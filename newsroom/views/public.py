@@ -8,6 +8,7 @@ pages lives) to its template; the page cache wraps them all.
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -26,6 +27,9 @@ class DepartmentNavigationMixin:
         return Category.objects.navigation(department)
 
     def get_context_data(self, **kwargs):
+        if self.department is not None:
+            # The page speaks its department's language (newsroom/middleware.py).
+            translation.activate(self.department.language)
         context = super().get_context_data(**kwargs)
         context["department"] = self.department
         context["columns"] = self.get_navigation(self.department)

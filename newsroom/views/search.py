@@ -46,5 +46,15 @@ class ArticleSearchView(DepartmentNavigationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update({"query": self.query, "page": self.page, "search_scope": self.department})
+        rows = self.page.object_list
+        context.update(
+            {
+                "query": self.query,
+                "page": self.page,
+                "search_scope": self.department,
+                # Every row carries the number of matches (services/search.py).
+                "found_total": rows[0].found_total if rows else 0,
+                "found_more": bool(rows) and rows[0].found_total >= search.CANDIDATES,
+            }
+        )
         return context

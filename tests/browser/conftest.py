@@ -12,6 +12,8 @@ screenshots of its key pages under ``test-artifacts/screenshots/<journey>/``.
 
 import re
 import shutil
+import subprocess
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -53,11 +55,32 @@ PHONE = {
 DEVICES = {"desktop": DESKTOP, "phone": PHONE}
 
 
+CJK_FONTS_MISSING = (
+    "!!! No Chinese (CJK) font found: Chromium draws boxes instead of Chinese and the "
+    "screenshots in test-artifacts/ are useless. Install with: apt-get install fonts-noto-cjk"
+)
+
+
+def cjk_fonts_installed(run=subprocess.run):
+    """True when fontconfig knows a font that covers Chinese."""
+    try:
+        found = run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    except OSError:  # no fontconfig at all
+        return False
+    return bool(found.stdout.strip())
+
+
 @pytest.fixture(scope="package")
-def browser():
+def browser(request):
     """One headless Chromium for the browser tests (each test opens fresh contexts)."""
     if not CHROMIUM:
         pytest.skip("Chromium not found: install it with `apt-get install chromium`.")
+    if not cjk_fonts_installed():
+        # As loud as a missing Chromium: on the terminal, and in the warnings summary.
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(CJK_FONTS_MISSING, red=True, bold=True)
+        warnings.warn(CJK_FONTS_MISSING, stacklevel=1)
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # the screenshots of this run only
     with sync_api.sync_playwright() as playwright:

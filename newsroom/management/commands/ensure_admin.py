@@ -1,4 +1,5 @@
 import secrets
+import shlex
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -12,10 +13,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, **options):
         User = get_user_model()
-        if User.objects.filter(is_superuser=True).exists():
+        admins = list(
+            User.objects.filter(is_superuser=True)
+            .order_by("pk")
+            .values_list(User.USERNAME_FIELD, flat=True)
+        )
+        if admins:
+            names = ", ".join(admins)
+            self.stdout.write(f"Admin account: {names}. Sign in at /admin/.")
+            # The exact command, as typed from the project folder (make run's virtualenv).
             self.stdout.write(
-                "An admin account already exists; sign in with it at /admin/ "
-                "(reset a password with: manage.py changepassword USERNAME)."
+                f"Forgot the password? Set a new one with: "
+                f".venv/bin/python manage.py changepassword {shlex.quote(admins[0])}"
             )
             return
         password = secrets.token_urlsafe(12)

@@ -1,11 +1,13 @@
 """
 Load a small, believable news site for development and demonstrations.
 
-Two departments (信息科学与工程学院 with five columns and ~66 articles, 外国语学院
+Two departments (信息科学与工程学院 with five columns and ~90 articles, 外国语学院
 with three columns and ten), twelve pictures drawn with Pillow, and articles in
 every state the site has to handle: published, pinned (with and without an end
 time, plus one whose pin has run out), scheduled for the coming days, drafts
-and articles waiting for review.
+and articles waiting for review. 最新动态 has 45 articles, so its list pages;
+several notices carry PDF and Word attachments made here; the last 30 days'
+clicks are kept per day, so 热门文章 is filled.
 
 The text comes from the hand-written pool in ``_demo_content``; a fixed seed
 makes the output the same on every run of the same day. Dates are laid out
@@ -15,6 +17,7 @@ backwards from today so the site always looks current.
 import io
 import math
 import random
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as dt_time
@@ -27,7 +30,18 @@ from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from newsroom.models import Article, Category, Department, Image
+from newsroom.models import (
+    Article,
+    Attachment,
+    Category,
+    DailyClickCount,
+    Department,
+    FriendlyLink,
+    Image,
+    SiteSettings,
+)
+from newsroom.services.attachments import attachment_create
+from newsroom.services.identity import identity_renditions_ensure
 
 from . import _demo_content as corpus
 
@@ -51,7 +65,8 @@ class ColumnPlan:
 
 
 PLAN = {
-    ("info", "news"): ColumnPlan(18, ("pinned", "scheduled", "draft", "pending"), 0.6, 0.5),
+    # More than two pages of 20, so the column shows 下一页.
+    ("info", "news"): ColumnPlan(45, ("pinned", "scheduled", "draft", "pending"), 0.6, 0.5),
     ("info", "notices"): ColumnPlan(14, ("pinned_until", "pin_expired", "scheduled", "draft")),
     ("info", "academic"): ColumnPlan(12, ("scheduled", "pending"), 0.4, 0.5),
     ("info", "teaching"): ColumnPlan(10, ("draft",), 0.25, 0.3),
@@ -89,7 +104,8 @@ class Command(BaseCommand):
             f"{articles.filter(status=Article.Status.PUBLISHED, publish_at__gt=now).count()} "
             f"scheduled, {articles.filter(status=Article.Status.DRAFT).count()} drafts, "
             f"{articles.filter(status=Article.Status.PENDING).count()} pending review; "
-            f"{published.pinned(at=now).count()} pinned), {Image.objects.count()} images."
+            f"{published.pinned(at=now).count()} pinned), {Image.objects.count()} images, "
+            f"{Attachment.objects.count()} attachments."
         )
         self.stdout.write(self.style.SUCCESS(summary))
 
@@ -119,6 +135,190 @@ def seed_demo():
             create_column_articles(
                 rng, department_conf, column_conf, column, plan, pictures, today, titles
             )
+    create_daily_clicks(rng, today)
+    create_attachments(rng)
+    create_identity()
+
+
+# --- Site identity ----------------------------------------------------------------
+
+
+def create_identity():
+    """Site settings as a university would fill them in (example numbers), a
+    logo and a banner, and friendly links; the foreign-language school has an
+    English name."""
+    logo = Image(
+        file=ContentFile(draw_logo(), name="logo.png"), alt_text="", original_name="logo.png"
+    )
+    logo.save()
+    banner_data = draw_banner()
+    banner = Image(
+        file=ContentFile(banner_data, name="banner.jpg"),
+        alt_text="",
+        original_name="banner.jpg",
+        size=len(banner_data),
+    )
+    banner.save()
+    site = SiteSettings(
+        site_name="示例大学新闻网",
+        university_name="示例大学",
+        university_url="https://www.example.edu.cn/",
+        english_name="Example University News",
+        logo=logo,
+        banner=banner,
+        copyright="版权所有 © 示例大学",
+        address="示例市学院路 1 号",
+        postcode="100000",
+        phone="010-00000000",
+        email="news@example.edu.cn",
+        icp_number="京ICP备00000000号-1",
+        psb_number="京公网安备 00000000000000号",
+        psb_url="https://beian.mps.gov.cn/",
+    )
+    site.save()
+    for order, (name, url) in enumerate(
+        (
+            ("示例大学", "https://www.example.edu.cn/"),
+            ("教育部", "http://www.moe.gov.cn/"),
+            ("中国高等教育学生信息网", "https://www.chsi.com.cn/"),
+        )
+    ):
+        FriendlyLink.objects.create(site=site, name=name, url=url, order=order)
+    Department.objects.filter(slug="info").update(
+        english_name="School of Information Science and Engineering"
+    )
+    Department.objects.filter(slug="foreign").update(english_name="School of Foreign Languages")
+    identity_renditions_ensure(site)
+
+
+def draw_logo():
+    """A round emblem on a transparent background."""
+    size = 240
+    picture = PILImage.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse([8, 8, size - 8, size - 8], fill=(255, 255, 255, 255))
+    draw.ellipse([26, 26, size - 26, size - 26], fill=(11, 74, 139, 255))
+    draw.polygon([(120, 60), (180, 150), (60, 150)], fill=(255, 255, 255, 255))
+    draw.rectangle([70, 160, 170, 176], fill=(255, 255, 255, 255))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def draw_banner():
+    """A wide strip of sky and hills for the header."""
+    size = (1920, 240)
+    picture = gradient(size, (24, 84, 150), (120, 170, 220))
+    draw_hills(ImageDraw.Draw(picture), size, random.Random(SEED))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+# --- Clicks per day and attachments -----------------------------------------------
+
+RECENT_DAYS = 30
+
+
+def create_daily_clicks(rng, today):
+    """
+    Daily counts for the last 30 days, which 热门文章 adds up: an article
+    published in that window got its clicks since then, an older one a
+    trickle on a few days.
+    """
+    rows = []
+    first_day = timezone.localdate(today) - timedelta(days=RECENT_DAYS - 1)
+    visible = Article.objects.published(at=today).filter(click_count__gt=0)
+    for article in visible.only("id", "publish_at", "click_count").order_by("pk"):
+        published_on = timezone.localdate(article.publish_at)
+        if published_on >= first_day:
+            days = [
+                published_on + timedelta(days=n)
+                for n in range((timezone.localdate(today) - published_on).days + 1)
+            ]
+            total = article.click_count
+        else:
+            days = sorted(
+                rng.sample([first_day + timedelta(days=n) for n in range(RECENT_DAYS)], 4)
+            )
+            total = max(1, article.click_count // 50)
+        weights = [rng.random() + 0.2 for _ in days]
+        scale = total / sum(weights)
+        for day, weight in zip(days, weights, strict=True):
+            rows.append(
+                DailyClickCount(article=article, day=day, count=max(1, round(weight * scale)))
+            )
+    DailyClickCount.objects.bulk_create(rows)
+
+
+ATTACHED_ARTICLES = 6
+
+
+def create_attachments(rng):
+    """PDF and Word files under a few published notices, made here and stored
+    through the same checks as an editor's upload."""
+    notices = list(
+        Article.objects.published()
+        .filter(category__slug="notices")
+        .order_by("-publish_at", "pk")[:ATTACHED_ARTICLES]
+    )
+    for index, article in enumerate(notices):
+        files = [(f"{article.title[:40]}.pdf", demo_pdf(article.title))]
+        if index % 2 == 0:
+            files.append((f"报名表{index + 1}.docx", demo_docx(article.title)))
+        for order, (name, data) in enumerate(files):
+            attachment_create(
+                article=article,
+                uploaded_file=ContentFile(data, name=name),
+                user=None,
+                name=name,
+                order=order,
+            )
+
+
+def demo_pdf(title):
+    """A one-page PDF (Pillow writes it; the mark is ASCII so no CJK font is needed)."""
+    page = PILImage.new("RGB", (595, 842), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    draw.rectangle([40, 40, 555, 90], fill=(36, 82, 150))
+    draw.text((50, 58), "NEWSROOM DEMO ATTACHMENT", fill=(255, 255, 255))
+    for line in range(12):
+        draw.line([50, 130 + line * 40, 540, 130 + line * 40], fill=(200, 200, 200))
+    buffer = io.BytesIO()
+    page.save(buffer, "PDF", title=title)
+    return buffer.getvalue()
+
+
+def demo_docx(title):
+    """A minimal Word document (Office Open XML) with the notice's title."""
+    word = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{package}/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/'
+            f'relationships"><Relationship Id="rId1" Type="{office}/officeDocument" '
+            'Target="word/document.xml"/></Relationships>'
+        ),
+        "word/document.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{word}"><w:body>'
+            f"<w:p><w:r><w:t>{escape(title)}</w:t></w:r></w:p>"
+            "<w:p><w:r><w:t>姓名：＿＿＿＿ 学号：＿＿＿＿ 联系电话：＿＿＿＿</w:t></w:r></w:p>"
+            "</w:body></w:document>"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
 
 
 # --- Articles -------------------------------------------------------------------
