@@ -107,6 +107,9 @@ MIDDLEWARE = [
     # The department's language on public pages, the browser's in the admin.
     "newsroom.middleware.DepartmentLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Answers an old site's addresses with a 301, only where the answer is a 404
+    # (before the next one, whose 404 under DEBUG it must see too).
+    "newsroom.middleware.LegacyRedirectMiddleware",
     # The site's own 404 page under DEBUG as well (NEWSROOM_DEBUG_404_PAGE=1: Django's).
     "newsroom.middleware.OwnNotFoundPageMiddleware",
     # ETags on public pages and feeds; a matching If-None-Match gets a 304.

@@ -1,9 +1,11 @@
 from django.conf import settings
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, HttpResponsePermanentRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from newsroom.core.legacy_urls import legacy_key
+from newsroom.models import LegacyRedirect
 from newsroom.views.errors import page_not_found
 
 
@@ -105,3 +107,35 @@ class DepartmentLanguageMiddleware(LocaleMiddleware):
             return super().process_response(request, response)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class LegacyRedirectMiddleware:
+    """
+    Old addresses of an imported site (``/info/1021/3456.htm``, ``content.jsp?…``,
+    ``xwdt/2.htm``, ``download.jsp?…wbfileid=…``, WebPlus ``c12a345/page.htm``…)
+    answer 301 to their new home, from the redirect table.
+
+    It looks only at responses that are already a 404, so a page that exists
+    costs nothing: no key is computed and no query is run.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        host = request.get_host().rsplit(":", 1)[0].lower() if request.get_host() else ""
+        key = legacy_key(request.path, request.META.get("QUERY_STRING", ""))
+        if "\x00" in key or len(key) > 500:
+            return response  # no stored key has these (and PostgreSQL refuses a NUL)
+        found = (
+            LegacyRedirect.objects.filter(key=key, host__in=(host, ""))
+            .select_related("article", "category__department", "attachment", "department")
+            .order_by("-host")
+            .first()
+        )
+        if found is None:
+            return response
+        return HttpResponsePermanentRedirect(found.destination())

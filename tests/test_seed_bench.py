@@ -49,3 +49,17 @@ def test_a_failed_batch_stops_the_seeding(monkeypatch):
     monkeypatch.setattr(type(Article.objects), "bulk_create", fail)
     with pytest.raises(RuntimeError, match="disk full"):
         seed_bench.seed_bench(count=30)
+
+
+def test_seeding_brings_planner_statistics_up_to_date(monkeypatch):
+    """After the bulk load the database is analyzed, so pages are not planned for empty tables."""
+    from newsroom.services import maintenance
+
+    calls = []
+    monkeypatch.setattr(seed_bench, "database_analyze", lambda: calls.append("analyze"))
+    try:
+        call_command("seed_bench", articles=3, verbosity=0)
+    finally:
+        search.drop_recent_indexes()
+    assert calls == ["analyze"]
+    maintenance.database_analyze()  # and the real one runs on this database

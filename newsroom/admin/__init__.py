@@ -1,1 +1,1 @@
-from . import axes, content, health, moderation, org, safety, site  # noqa: F401  (registers the model admins)
+from . import axes, content, health, legacy, moderation, org, safety, site  # noqa: F401  (registers the model admins)

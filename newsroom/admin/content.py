@@ -34,6 +34,7 @@ from .review import (
     stale_review_response,
 )
 from .scoping import DepartmentScopedAdminMixin
+from .word import import_word_view
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -385,6 +386,7 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("most-read/", wrap(self.most_read_view), name="newsroom_article_most_read"),
+            path("import-word/", wrap(self.import_word_view), name="newsroom_article_import_word"),
             path(
                 "<path:object_id>/moderate/",
                 wrap(self.moderate_view),
@@ -406,6 +408,9 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
                 name="newsroom_article_revision_restore",
             ),
         ] + super().get_urls()
+
+    def import_word_view(self, request):
+        return import_word_view(self, request)
 
     def most_read_view(self, request):
         """The most-read articles of each of the user's departments over 7 or 30 days."""

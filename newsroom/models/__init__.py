@@ -1,6 +1,7 @@
 from .activity import ClickFlush, DailyClickCount, ReviewConfirmation, Revision, Transition
 from .content import Article, ArticleStatus, Attachment, Image, Rendition, ReviewItem
 from .health import ConfirmedDomain, Link, LinkOccurrence
+from .legacy import ImportedArticle, ImportedFile, LegacyRedirect
 from .org import (
     Category,
     Department,
@@ -42,6 +43,9 @@ __all__ = [
     "FriendlyLink",
     "GreyMode",
     "Image",
+    "ImportedArticle",
+    "ImportedFile",
+    "LegacyRedirect",
     "Link",
     "LinkOccurrence",
     "Membership",

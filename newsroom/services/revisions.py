@@ -273,3 +273,8 @@ def review_changes(*, article: Article, seen_revision: int | None):
         read = article.revisions.filter(number=seen_revision).first()
     changes = revision_diff(read, current) if read is not None else []
     return read, current, changes
+
+
+def revision_record(*, article: Article, user, note: str = "") -> Revision:
+    """Keep the article as it now is as a saved revision (an import, a conversion)."""
+    return _store(article, data=snapshot(article), user=user, state=Revision.State.SAVED, note=note)
