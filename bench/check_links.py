@@ -58,7 +58,7 @@ def main():
         run(args.links, ports)
     finally:
         server.stdin.close()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
 
 
 def refused_port():

@@ -3,9 +3,13 @@
 Paths: /ok, /missing (404), /gone (410), /redirect (301 to /ok), /redirect-missing
 (302 to /missing), /loop (redirects to itself), /no-head (405 to HEAD, 200 to GET),
 /slow?s=SECONDS (answers after a pause). It counts the requests in flight, overall
-and per port, and keeps the highest counts.
+and per port, and keeps the highest counts. A request stops counting just before
+its answer is sent (the client cannot start its next one before reading it), or
+when the client hangs up while a slow page makes it wait (a checker that gave up
+is no longer asking): so any overlap counted is overlap the client made.
 """
 
+import select
 import socket
 import threading
 import time
@@ -43,19 +47,34 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def answer(self, body):
-        port = self.server.server_address[1]
-        counter = self.server.counter
-        counter.enter(port)
+        self.counted = True
+        self.server.counter.enter(self.server.server_address[1])
         try:
             self._answer(body)
         finally:
-            counter.leave(port)
+            self.stop_counting()
+
+    def stop_counting(self):
+        if getattr(self, "counted", False):
+            self.counted = False
+            self.server.counter.leave(self.server.server_address[1])
+
+    def wait(self, seconds):
+        """Sleep ``seconds``; stop counting (and waiting) once the client hangs up."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            readable, _, _ = select.select([self.connection], [], [], 0.02)
+            if readable and not self.connection.recv(1, socket.MSG_PEEK):
+                self.stop_counting()
+                return False
+        return True
 
     def _answer(self, body):
         parts = urlsplit(self.path)
         path = parts.path
         if path == "/slow":
-            time.sleep(float(parse_qs(parts.query).get("s", ["2"])[0]))
+            if not self.wait(float(parse_qs(parts.query).get("s", ["2"])[0])):
+                return None
             return self.reply(200, body)
         if path.startswith("/ok"):
             return self.reply(200, body)
@@ -72,6 +91,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.reply(404, body)
 
     def reply(self, status, body, location=None):
+        self.stop_counting()
         self.send_response(status)
         if location:
             self.send_header("Location", location)

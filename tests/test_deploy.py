@@ -81,6 +81,7 @@ def test_make_secrets_fills_placeholders_with_env_safe_keys(tmp_path):
         "newsroom.service",
         "newsroom-flush-clicks.service",
         "newsroom-search-index.service",
+        "newsroom-scan-content.service",
         "newsroom-check-links.service",
         "newsroom-health-digest.service",
     ],
@@ -141,3 +142,20 @@ def test_site_health_timers_run_their_commands(timer, command, schedule):
     readme = (DEPLOY.parent / "README.md").read_text()
     assert f"deploy/{timer}.service deploy/{timer}.timer" in readme
     assert f"{timer}.timer" in readme.split("systemctl enable --now", 1)[1].splitlines()[0]
+
+
+def test_scan_content_timer_runs_the_queued_rescans():
+    """The 内容安全 re-scans queued in the admin run every five minutes, installed by the README."""
+    service = (DEPLOY / "newsroom-scan-content.service").read_text()
+    assert re.search(
+        r"^ExecStart=/srv/newsroom/app/\.venv/bin/python manage.py scan_content --queued$",
+        service,
+        re.M,
+    )
+    assert "Type=oneshot" in service and "User=newsroom" in service
+    timer = (DEPLOY / "newsroom-scan-content.timer").read_text()
+    assert "OnUnitActiveSec=5min" in timer and "WantedBy=timers.target" in timer
+    readme = (DEPLOY.parent / "README.md").read_text()
+    assert "deploy/newsroom-scan-content.service deploy/newsroom-scan-content.timer" in readme
+    enabled = readme.split("systemctl enable --now", 1)[1].splitlines()[0]
+    assert "newsroom-scan-content.timer" in enabled

@@ -489,3 +489,32 @@ def test_checked_fields_include_title_credits_captions_and_alt(site):
     article.title = "国家级奖学金公示"
     fields = sorted({hit.field for hit in safety.article_check(article=article).hits})
     assert fields == ["alt", "caption", "photographer", "summary", "title"]
+
+
+def test_saving_lists_the_hits_and_the_page_marks_them_in_the_body(site):
+    """A save says what the check found; the page marks each hit in the body's text."""
+    from tests.factories import article_change_data
+
+    article = draft(site, "<p>旧正文</p>")
+    client = login(site["editor"])
+    response = client.post(
+        reverse("admin:newsroom_article_change", args=[article.pk]),
+        article_change_data(article, body="<p>我们要再接再励，电话13812345678</p>"),
+        follow=True,
+    )
+    assert "再接再励" in response.text and "138****5678" in response.text
+    page = client.get(reverse("admin:newsroom_article_change", args=[article.pk]))
+    assert re.search(r'<mark class="safety-correction"[^>]*>再接再励</mark>', page.text)
+    assert re.search(r'<mark class="safety-personal"[^>]*>13812345678</mark>', page.text)
+
+
+def test_preview_page_carries_the_ticks_of_the_approval(site):
+    """The preview's approve form lists the hits to tick; ticked, it publishes."""
+    article = submitted(site, "<p>我们要再接再励。</p>")
+    reviewer = login(site["reviewer"])
+    page = reviewer.get(reverse("newsroom:article-preview", args=[article.pk]))
+    boxes = re.findall(r'name="confirm" value="(\w+)" required', page.text)
+    assert len(boxes) == 1 and "再接再厉" in page.text
+    url = reverse("admin:newsroom_article_moderate", args=[article.pk])
+    reviewer.post(url, {"move": "approve", **_moderation_fields(article), "confirm": boxes})
+    assert Article.objects.get(pk=article.pk).status == S.PUBLISHED

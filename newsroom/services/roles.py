@@ -37,6 +37,7 @@ REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + (
     "view_reviewitem",
     "view_confirmeddomain",
     "view_sitehealth",
+    "view_scanfinding",
 )
 
 
