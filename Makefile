@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser serve lint format check messages install migrate demo clean
+.PHONY: run test test-browser browser-deps serve lint format check messages install migrate demo clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,17 @@ CHROMIUM_MISSING := !!! Chromium not found: browser tests SKIPPED. Install with 
 CJK_FONTS_MISSING := !!! No Chinese (CJK) font found: browser screenshots will show boxes instead \
 	of Chinese. Install with apt-get install fonts-noto-cjk
 
+# axe-core (the accessibility checks of the browser tests), from the npm registry at
+# the version pinned in tests/browser/axe/package-lock.json.
+AXE_DIR := tests/browser/axe
+$(AXE_DIR)/node_modules/axe-core/axe.min.js: $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-deps: $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
 test: install
+	@if command -v chromium >/dev/null 2>&1; then $(MAKE) --no-print-directory browser-deps; fi
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	@if command -v chromium >/dev/null 2>&1; then \
@@ -52,7 +62,7 @@ test: install
 		exit $$status; \
 	fi
 
-test-browser: install
+test-browser: install browser-deps
 	@if [ -z "$$(fc-list :lang=zh family 2>/dev/null)" ]; then echo "$(CJK_FONTS_MISSING)"; fi
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 

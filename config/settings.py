@@ -451,25 +451,27 @@ CKEDITOR_5_CONFIGS = {
             ],
             "shouldNotGroupWhenFull": True,
         },
+        # The editor's first heading level is the body's h2 (the page's title is
+        # the h1); the cleaner renumbers anything else (newsroom/services/html.py).
         "heading": {
             "options": [
-                {"model": "paragraph", "title": "Paragraph", "class": "ck-heading_paragraph"},
+                {"model": "paragraph", "title": "正文", "class": "ck-heading_paragraph"},
                 {
                     "model": "heading2",
                     "view": "h2",
-                    "title": "Heading 2",
+                    "title": "标题 1",
                     "class": "ck-heading_heading2",
                 },
                 {
                     "model": "heading3",
                     "view": "h3",
-                    "title": "Heading 3",
+                    "title": "标题 2",
                     "class": "ck-heading_heading3",
                 },
                 {
                     "model": "heading4",
                     "view": "h4",
-                    "title": "Heading 4",
+                    "title": "标题 3",
                     "class": "ck-heading_heading4",
                 },
             ]

@@ -346,3 +346,28 @@ def test_article_save_keeps_ckeditor_body():
     article = ArticleFactory(body=body)
 
     assert tokens(Article.objects.get(pk=article.pk).body) == tokens(body)
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<h3>一</h3><p>x</p><h4>二</h4>", "<h2>一</h2><p>x</p><h3>二</h3>"),
+        ("<h2>一</h2><h4>三</h4>", "<h2>一</h2><h3>三</h3>"),
+        ("<h1>标题</h1><h2>一</h2>", "<h2>标题</h2><h3>一</h3>"),
+        ("<h2>一</h2><h3>二</h3>", "<h2>一</h2><h3>二</h3>"),
+        ("<p>没有标题</p>", "<p>没有标题</p>"),
+    ],
+)
+def test_body_headings_start_at_h2_without_gaps(html, expected):
+    """Under the page's h1 title, a body's headings start at h2 and go one level at a time."""
+    assert clean_body(html) == expected
+
+
+@pytest.mark.django_db
+def test_old_body_is_converted_on_save():
+    """A body stored with h3 sections (before the renumbering) becomes h2 when saved again."""
+    article = ArticleFactory()
+    Article.objects.filter(pk=article.pk).update(body="<h3>旧的小标题</h3><p>正文</p>")
+    article.refresh_from_db()
+    article.save()
+    assert Article.objects.get(pk=article.pk).body == "<h2>旧的小标题</h2><p>正文</p>"

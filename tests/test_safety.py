@@ -506,3 +506,15 @@ def test_saving_lists_the_hits_and_the_page_marks_them_in_the_body(site):
     page = client.get(reverse("admin:newsroom_article_change", args=[article.pk]))
     assert re.search(r'<mark class="safety-correction"[^>]*>再接再励</mark>', page.text)
     assert re.search(r'<mark class="safety-personal"[^>]*>13812345678</mark>', page.text)
+
+
+def test_preview_page_carries_the_ticks_of_the_approval(site):
+    """The preview's approve form lists the hits to tick; ticked, it publishes."""
+    article = submitted(site, "<p>我们要再接再励。</p>")
+    reviewer = login(site["reviewer"])
+    page = reviewer.get(reverse("newsroom:article-preview", args=[article.pk]))
+    boxes = re.findall(r'name="confirm" value="(\w+)" required', page.text)
+    assert len(boxes) == 1 and "再接再厉" in page.text
+    url = reverse("admin:newsroom_article_moderate", args=[article.pk])
+    reviewer.post(url, {"move": "approve", **_moderation_fields(article), "confirm": boxes})
+    assert Article.objects.get(pk=article.pk).status == S.PUBLISHED

@@ -184,7 +184,7 @@ def test_bodies_have_paragraphs_and_some_inline_images(seeded):
     """Every body has <p> paragraphs; some have <img> pointing at stored images."""
     bodies = list(Article.objects.values_list("body", flat=True))
     assert all("<p>" in body for body in bodies)
-    assert any("<h3>" in body for body in bodies)
+    assert any("<h2>" in body for body in bodies)  # sections start at h2, under the h1 title
     assert any("<ul>" in body or "<ol>" in body for body in bodies)
     assert any('<figure class="table">' in body for body in bodies)
     with_images = [body for body in bodies if "<img" in body]

@@ -231,9 +231,9 @@ def test_article_detail_shows_breadcrumb_time_clicks_and_credits(client, column)
 
 def test_article_detail_has_cover_and_body(client, column):
     """The body HTML is rendered as stored (it was cleaned on save)."""
-    article = ArticleFactory(category=column, body="<h3>小标题</h3><p>正文<b>加粗</b></p>")
+    article = ArticleFactory(category=column, body="<h2>小标题</h2><p>正文<b>加粗</b></p>")
     response = client.get(article.get_absolute_url())
-    assert "<h3>小标题</h3><p>正文<b>加粗</b></p>" in response.text
+    assert "<h2>小标题</h2><p>正文<b>加粗</b></p>" in response.text
 
 
 @pytest.mark.parametrize(

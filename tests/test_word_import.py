@@ -76,7 +76,8 @@ def test_docx_becomes_a_draft_with_its_structure(editor):
     assert article.title == "学院举办青年教师教学竞赛"
     body = article.body
     assert "学院举办青年教师教学竞赛" not in body  # the title is not repeated in the body
-    assert "<h3>竞赛安排</h3>" in body
+    # The body's first heading level is h2, under the page's h1 title (newsroom/core/html.py).
+    assert "<h2>竞赛安排</h2>" in body
     assert "<ul><li>初赛</li><li>决赛</li></ul>" in body
     assert "<table>" in body and "<td><p>张三</p></td>" in body
     assert "<strong>青年教师教学竞赛</strong>" in body

@@ -16,6 +16,7 @@ ALLOWED_TAGS = frozenset(
         "p",
         "br",
         "hr",
+        "h1",  # renumbered to h2 by headings_from_h2: the page's title is the h1
         "h2",
         "h3",
         "h4",
@@ -140,7 +141,28 @@ _cleaner = nh3.Cleaner(
 )
 
 
+# A heading tag, opening or closing (matched on the cleaned HTML, where tags
+# are well formed and attribute values escaped).
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.I)
+
+
+def headings_from_h2(html: str) -> str:
+    """
+    The body's headings renumbered to start at h2 and go down one level at a
+    time: the page's title is the h1, and a body that jumped from it to h3
+    (or from h2 to h4) broke the outline screen readers navigate by. The
+    levels used keep their order: h3, h5 become h2, h3.
+    """
+    levels = sorted({int(level) for _slash, level in _HEADING_TAG.findall(html)})
+    mapping = {level: min(2 + rank, 6) for rank, level in enumerate(levels)}
+    if all(level == new for level, new in mapping.items()):
+        return html
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{mapping[int(m.group(2))]}", html)
+
+
 def clean_body(html: str) -> str:
+    """The body with only the editor's vocabulary left, its headings starting at h2."""
     if not html:
         return ""
-    return _cleaner.clean(html)
+    # An h1 (pasted in) is kept as a heading: renumbered, it becomes an h2.
+    return headings_from_h2(_cleaner.clean(html))

@@ -5,7 +5,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from newsroom.models import Article, Revision
-from newsroom.services import moderation, revisions
+from newsroom.services import moderation, revisions, safety
+from newsroom.services.safety.mask import editing_copy
 
 from .public import ArticlePageMixin
 
@@ -58,6 +59,10 @@ class ArticlePreviewView(ArticlePageMixin, DetailView):
             "seen": seen,
             "url": reverse("admin:newsroom_article_moderate", args=[article.pk]),
             "new_domains": moderation.review_new_domains(article),
+            # The content-safety hits the approval needs ticked (as on the article's admin page).
+            "safety_hits": safety.article_check(
+                article=editing_copy(Article.objects.get(pk=article.pk))
+            ).to_confirm,
         }
 
     def get_context_data(self, **kwargs):

@@ -242,6 +242,12 @@ class Journey:
         self.folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=self.folder / f"{name}-{device}.png", full_page=True)
 
+    def shot_element(self, locator, name):
+        """A screenshot of one part of the page (the header, the footer)."""
+        device = self.devices[locator.page.context]
+        self.folder.mkdir(parents=True, exist_ok=True)
+        locator.screenshot(path=self.folder / f"{name}-{device}.png")
+
     def close(self, failed=False):
         for context in self.devices:
             if failed:  # what each open page showed when the test failed

@@ -550,7 +550,7 @@ def render_body(rng, story, ctx, figure, column_slug):
         # Vary the length: leave out one of the middle-or-later sections.
         sections.pop(rng.randrange(1, len(sections)))
     for section in sections:
-        parts.append(f"<h3>{fill(section['h'])}</h3>")
+        parts.append(f"<h2>{fill(section['h'])}</h2>")
         parts.extend(f"<p>{fill(paragraph)}</p>" for paragraph in section.get("p", ()))
         for tag in ("ul", "ol"):
             if tag in section:
