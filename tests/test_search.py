@@ -386,6 +386,18 @@ def candidates(sql_params):
         return cursor.fetchall()
 
 
+@pytest.fixture
+def few_candidates(monkeypatch):
+    """A candidate limit of 6. The compiled statements hold the limit: they are
+    dropped when it is set and again when it is restored, or the later tests
+    of the run (and the site the browser tests serve) would keep LIMIT 6."""
+    monkeypatch.setattr(search, "CANDIDATES", 6)
+    sqlcache.clear()
+    yield
+    monkeypatch.undo()
+    sqlcache.clear()
+
+
 @postgres_only
 @pytest.mark.postgres
 @pytest.mark.parametrize("recent_index", [False, True])
@@ -400,15 +412,13 @@ def candidates(sql_params):
     ],
 )
 def test_the_window_finds_exactly_what_one_pass_finds(
-    monkeypatch, recent_index, scoped, query, expected
+    monkeypatch, few_candidates, recent_index, scoped, query, expected
 ):
     """Two passes or one, the same candidates in the same order, title matches
     marked the same; scheduled and taken-down articles stay out of both. The
     first pass reads the window through its time buckets or, once built, the
     index of recent articles."""
-    monkeypatch.setattr(search, "CANDIDATES", 6)
     monkeypatch.setattr(search, "WINDOW_ARTICLES", 12)
-    sqlcache.clear()  # the compiled statements hold the candidate limit
     now = timezone.now()
     column = CategoryFactory()
     for i in range(60):
