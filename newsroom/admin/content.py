@@ -277,6 +277,13 @@ class ArticleAdmin(ModerationActionsMixin, ArticleScopeMixin, admin.ModelAdmin):
             )
         return format_html("{}{}", status_label(obj), seen_input(obj))
 
+    def changelist_view(self, request, extra_context=None):
+        # Six columns beside the filters need the page's whole width at 1280 px:
+        # with the app sidebar as well the table scrolled sideways. The
+        # breadcrumbs still lead back to the other lists.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_fieldsets(self, request, obj=None):
         publishing = ["status", "publish_at", "display_until"]
         if self.may_pin(request, obj):

@@ -160,7 +160,8 @@ def test_search_on_a_phone_has_one_box_and_unbroken_dates(journey, demo_site):
 
 
 def test_admin_article_titles_do_not_wrap_to_many_lines(journey, demo_site, django_user_model):
-    """At 1280 px the article list gives titles room: none wraps beyond two lines."""
+    """At 1280 px the article list fits its page and gives titles room: none wraps
+    beyond two lines."""
     django_user_model.objects.create_superuser("boss", password="a-Long-pass-2026")
     page = journey.page("desktop")
     journey.log_in(page, "boss", "a-Long-pass-2026", next_url="/admin/newsroom/article/")
@@ -175,4 +176,10 @@ def test_admin_article_titles_do_not_wrap_to_many_lines(journey, demo_site, djan
     assert heights
     for text, height, line in heights:
         assert height <= line * 2 + 16, (text, height, line)
+    # …and the whole table fits: nothing hides behind a sideways scroll.
+    table, room = page.evaluate(
+        """() => { const box = document.querySelector('#changelist .results');
+                   return [box.scrollWidth, box.clientWidth]; }"""
+    )
+    assert table <= room, f"the article list is {table}px wide in {room}px"
     assert "定时发布" in page.locator("#result_list").inner_text()
