@@ -10,7 +10,7 @@ import os
 import subprocess
 from pathlib import Path
 
-import psycopg2
+import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -32,8 +32,7 @@ RESTORED = "newsroom_restore_check"
 @pytest.fixture
 def restored_url():
     url = database_url().rsplit("/", 1)[0]
-    admin = psycopg2.connect(f"{url}/postgres")
-    admin.autocommit = True
+    admin = psycopg.connect(f"{url}/postgres", autocommit=True)
     with admin.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {RESTORED}")
         cursor.execute(f"CREATE DATABASE {RESTORED}")
@@ -100,7 +99,7 @@ def test_a_backup_restores_with_a_working_search_index(tmp_path, restored_url, r
     assert (restored_private / "attachments" / "plan.pdf").read_bytes() == b"%PDF- unpublished"
     tokens = search.query_tokens("数据科学")
     window = " | ".join(f"'{lexeme}'" for lexeme in time_lexemes(published))
-    with psycopg2.connect(restored_url) as restored, restored.cursor() as cursor:
+    with psycopg.connect(restored_url) as restored, restored.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM newsroom_article")
         assert cursor.fetchone()[0] == 4
         cursor.execute(

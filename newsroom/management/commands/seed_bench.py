@@ -229,7 +229,7 @@ class BatchWriter:
     Inserts batches on ``WRITERS`` threads, each with its own connection.
 
     Most of an insert's time is PostgreSQL's (TOAST compression of the body
-    and token list, the stored tsvector), and psycopg2 lets other threads run
+    and token list, the stored tsvector), and psycopg lets other threads run
     while it waits; with one connection per core the database works on two
     batches at once while Python builds the next.
     """
