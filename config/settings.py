@@ -191,6 +191,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             str(Path(tempfile.gettempdir()) / f"newsroom-test-{os.getpid()}.sqlite3"),
         )
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg prepares a statement the second time a connection runs it: the
+    # public pages' queries have a fixed text (newsroom/sqlcache.py), and
+    # planning them cost PostgreSQL more than answering them. Not the first
+    # time, so that one-off statements (migrations, rare admin queries) cost
+    # no preparation; not psycopg's default fifth, since a connection may live
+    # for only a few requests (DATABASE_CONN_MAX_AGE). Preparing needs
+    # server-side binding: with Django's default client-side binding every
+    # statement's text carries its values. "none" turns preparing off, for a
+    # pooler in transaction mode that does not keep prepared statements
+    # (PgBouncer before 1.21).
+    prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "1").strip().lower()
+    if prepare_threshold != "none" and not prepare_threshold.isdigit():
+        raise ImproperlyConfigured(
+            "DATABASE_PREPARE_THRESHOLD is a number of runs (0 or more) or 'none'."
+        )
+    # Added to the options DATABASE_URL may carry (?sslmode=require …).
+    pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    pg_options["server_side_binding"] = True
+    pg_options["prepare_threshold"] = (
+        None if prepare_threshold == "none" else int(prepare_threshold)
+    )
+    if prepare_threshold != "none":
+        # One generic plan per prepared statement. Left to choose, PostgreSQL
+        # kept re-planning some of the public pages' statements on every run,
+        # which is what preparing them is meant to avoid, and the search's
+        # first pass is written for a generic plan (the recent-articles index,
+        # services/search.py). It holds for every prepared statement of the
+        # connection, Django's and the admin's included, planned without
+        # their values: their lookups by id, column, department or state are
+        # index lookups whatever the value. Without preparing it would change
+        # nothing, and a pooler might refuse the startup option.
+        pg_options["options"] = (
+            f"{pg_options.get('options', '')} -c plan_cache_mode=force_generic_plan".lstrip()
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -400,9 +435,6 @@ if NEWSROOM_CLICK_BUFFER not in {"database", "redis"} or (
 ):
     raise ImproperlyConfigured("NEWSROOM_CLICK_BUFFER is 'database' or 'redis' (with REDIS_URL).")
 NEWSROOM_PAGE_SIZE = 20
-# The public pages' fixed queries run as prepared statements on PostgreSQL
-# (newsroom/sqlcache.py); off behind a pooler in transaction mode.
-NEWSROOM_PREPARED_STATEMENTS = env_bool("NEWSROOM_PREPARED_STATEMENTS", True)
 # Benchmarks only: serve bench/ceiling.py's constant page at /bench/ceiling/.
 NEWSROOM_BENCH_CEILING = env_bool("NEWSROOM_BENCH_CEILING", False)
 # Anonymous public pages are cached (see newsroom/services/pagecache.py).

@@ -9,22 +9,20 @@ and afterwards only substitutes the real values. The QuerySet stays the one
 source of truth (``Article.objects.published()`` included); only its compiled
 form is reused.
 
-On PostgreSQL, ``rows()`` and ``execute()`` go one step further and run such a
-query as a prepared statement of the connection: PostgreSQL then parses and
-plans it once per connection instead of on every request. For the two queries
-of an article page, planning took longer than answering (EXPLAIN ANALYZE). The
-statement is
-prepared in the same round trip as its first execution, so a page runs no
-extra query. ``NEWSROOM_PREPARED_STATEMENTS=0`` turns this off, for a
-connection pooler in transaction mode (PgBouncer's), whose server connections
-do not keep a session's prepared statements.
+``rows()`` and ``raw_rows()`` then load the rows as model instances the way
+``RawQuerySet`` does, without working out again for every query how the
+columns map to fields.
+
+Because each statement's text is fixed, psycopg prepares it on each
+PostgreSQL connection after its first runs (``server_side_binding`` and
+``prepare_threshold`` in config/settings.py): PostgreSQL then parses it, and
+with the generic plans the connection asks for plans it, once per connection
+instead of on every request. Nothing here asks for that; it follows from
+running the same text with new parameters.
 """
 
-import hashlib
-import re
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import DEFERRED
 
@@ -172,115 +170,23 @@ def clear():
     _loaders.clear()
 
 
-# --- prepared statements (PostgreSQL) ---------------------------------------------------
-
-_PLACEHOLDER = re.compile(r"%%|%s")
-
-
-def _numbered(sql):
-    """Django's ``%s`` placeholders as PostgreSQL's ``$1, $2 …`` (and ``%%`` as ``%``)."""
-    count = 0
-
-    def number(match):
-        nonlocal count
-        if match.group() == "%%":
-            return "%"
-        count += 1
-        return f"${count}"
-
-    return _PLACEHOLDER.sub(number, sql)
-
-
-class _Prepared:
-    """The statements prepared on one database connection (by name)."""
-
-    def __init__(self, raw_connection):
-        self.raw_connection = raw_connection
-        self.names = set()
-        # After a failure nobody knows which statements exist: the next
-        # preparation starts by dropping them all.
-        self.unsure = True
-
-
-def _prepared_state(db):
-    raw = db.connection
-    state = getattr(db, "_newsroom_prepared", None)
-    if state is None or state.raw_connection is not raw:
-        state = db._newsroom_prepared = _Prepared(raw)
-    return state
-
-
-def uses_prepared_statements(db):
-    return db.vendor == "postgresql" and settings.NEWSROOM_PREPARED_STATEMENTS
-
-
-# Statement names by (key, SQL text): the texts are few and fixed, and hashing
-# a few kilobytes of SQL on every run would be work repeated per request.
-_names = {}
-
-
-def _statement(db, key, sql, params):
-    """(sql, params) that run ``sql`` as the connection's prepared statement."""
-    db.ensure_connection()
-    state = _prepared_state(db)
-    name = _names.get((key, sql))
-    if name is None:
-        digest = hashlib.sha1(f"{key}|{sql}".encode(), usedforsecurity=False).hexdigest()
-        name = _names[(key, sql)] = f"nr_{digest[:20]}"
-    arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""
-    run = f"EXECUTE {name}{arguments}"
-    if name in state.names:
-        return state, name, run
-    # %s in PREPARE's text would be taken for parameters: it goes in escaped.
-    prepare = f"PREPARE {name} AS {_numbered(sql)}".replace("%", "%%")
-    if state.unsure:
-        # A generic plan, made once: left to choose, PostgreSQL planned some
-        # of these statements afresh on every run, which is what they are
-        # prepared to avoid. It applies to prepared statements only, and
-        # Django's own queries are not prepared.
-        prepare = f"DEALLOCATE ALL; SET plan_cache_mode = force_generic_plan; {prepare}"
-    return state, name, f"{prepare}; {run}"
-
-
-def _run(db, key, sql, params, work, prefix=""):
-    """``work(sql, params)`` with the query as a prepared statement of ``db``
-    where it can be."""
-    if not uses_prepared_statements(db):
-        return work(prefix + sql, params)
-    state, name, statement = _statement(db, key, sql, params)
-    try:
-        result = work(prefix + statement, params)
-    except Exception:
-        state.names.clear()
-        state.unsure = True
-        raise
-    state.names.add(name)
-    state.unsure = False
-    return result
-
-
 def rows(model, key, build, **values):
     """The model instances of ``build``'s query (see ``bound``), as a list."""
     sql, params = bound(key, build, **values)
-    return raw_rows(model, key, sql, params)
+    return raw_rows(model, sql, params)
 
 
-def raw_rows(model, key, sql, params):
+def raw_rows(model, sql, params):
     """
     The model instances of ``sql`` (fixed text, varying ``params``), as a list:
     what ``model.objects.raw(sql, params)`` gives, with columns that are not
     the model's fields set as attributes.
     """
-
     db = connections[DEFAULT_DB_ALIAS]
-
-    def work(statement, params):
-        with db.cursor() as cursor:
-            cursor.execute(statement, params)
-            load = _loader(db, model, sql, cursor.description)
-            return [load(row) for row in cursor.fetchall()]
-
-    return _run(db, key, sql, params, work)
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        load = _loader(db, model, sql, cursor.description)
+        return [load(row) for row in cursor.fetchall()]
 
 
 # How the columns of a statement's rows become model instances, by (model,
@@ -337,12 +243,3 @@ def _make_loader(db, model, description):
         return instance
 
     return load
-
-
-def execute(cursor, key, sql, params, *, prefix=""):
-    """
-    Run ``sql`` (fixed text, varying ``params``) on ``cursor`` as a prepared
-    statement, after ``prefix`` (statements without parameters, ending in
-    "; ") in the same round trip.
-    """
-    return _run(cursor.db, key, sql, params, cursor.execute, prefix)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.http import parse_http_date
@@ -334,6 +335,24 @@ def test_200_concurrent_views_lose_nothing_on_postgresql():
     assert errors == []
     assert click_count(article) == threads * per_thread
     assert DailyClickCount.objects.get(article=article).count == threads * per_thread
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_click_outside_a_transaction_skips_the_disk_wait_for_itself_only(settings):
+    """One statement turns synchronous_commit off for its own commit; the
+    connection's setting is the same afterwards."""
+    settings.NEWSROOM_CLICK_ASYNC_COMMIT = True
+    article = ArticleFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert clicks.article_click_increment(article_id=article.pk) == 1
+    assert len(queries) == 1
+    assert "set_config('synchronous_commit', 'off', true)" in queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert clicks.article_click_count(article_id=article.pk) == 1
 
 
 @pytest.mark.django_db(transaction=True)

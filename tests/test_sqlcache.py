@@ -1,13 +1,15 @@
-"""Compiled queries and, on PostgreSQL, their prepared statements (newsroom/sqlcache.py)."""
+"""Compiled queries (newsroom/sqlcache.py) and, on PostgreSQL, psycopg preparing them."""
+
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsroom import sqlcache
 from newsroom.models import Article
 from tests.factories import ArticleFactory
+from tests.utils import as_sent_by_psycopg, run_settings
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
@@ -39,7 +41,7 @@ def test_raw_rows_load_what_raw_querysets_load():
     ArticleFactory(title="第二篇")
     table = Article._meta.db_table
     sql = f"SELECT id, title, publish_at, click_count + %s AS bonus FROM {table} ORDER BY id"
-    loaded = sqlcache.raw_rows(Article, "test-raw", sql, [5])
+    loaded = sqlcache.raw_rows(Article, sql, [5])
     expected = list(Article.objects.raw(sql, [5]))
     assert [(a.pk, a.title, a.publish_at, a.bonus) for a in loaded] == [
         (a.pk, a.title, a.publish_at, a.bonus) for a in expected
@@ -58,92 +60,75 @@ def test_raw_rows_load_what_raw_querysets_load():
 def test_raw_rows_need_the_primary_key():
     ArticleFactory()
     with pytest.raises(ValueError, match="primary key"):
-        sqlcache.raw_rows(Article, "test-no-pk", f"SELECT title FROM {Article._meta.db_table}", [])
+        sqlcache.raw_rows(Article, f"SELECT title FROM {Article._meta.db_table}", [])
 
 
-def test_placeholders_are_numbered_and_percent_signs_kept():
-    sql = "SELECT %s, 'a%%b' WHERE x = %s"
-    assert sqlcache._numbered(sql) == "SELECT $1, 'a%b' WHERE x = $2"
-
-
-@postgres_only
-def test_prepared_once_per_connection_then_executed():
-    article = ArticleFactory()
-    connection._newsroom_prepared = None  # as on a new connection
-    with CaptureQueriesContext(connection) as first:
-        assert [a.pk for a in fetch(article.pk)] == [article.pk]
-    with CaptureQueriesContext(connection) as second:
-        assert [a.pk for a in fetch(article.pk)] == [article.pk]
-    # One query each time: prepared in the same round trip as the first run.
-    assert len(first) == 1 and "PREPARE nr_" in first[0]["sql"]
-    assert len(second) == 1 and second[0]["sql"].startswith("EXECUTE nr_")
-
-
-@postgres_only
-def test_a_failure_makes_the_next_run_prepare_afresh(monkeypatch):
-    article = ArticleFactory()
-    fetch(article.pk)
+def prepared_statements():
+    """{statement text: (generic plans, custom plans)} prepared on this connection."""
     with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")  # the server forgot them (a pooler, say)
-    with pytest.raises(Exception, match="does not exist"), connection.cursor() as cursor:
-        # A savepoint keeps the test's transaction usable after the error.
-        cursor.execute("SAVEPOINT before_failure")
-        try:
-            fetch(article.pk)
-        finally:
-            cursor.execute("ROLLBACK TO SAVEPOINT before_failure")
-    with CaptureQueriesContext(connection) as after:
-        assert [a.pk for a in fetch(article.pk)] == [article.pk]
-    assert after[0]["sql"].startswith("DEALLOCATE ALL; SET plan_cache_mode")
-    assert "PREPARE nr_" in after[0]["sql"]
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        return {statement: (generic, custom) for statement, generic, custom in cursor.fetchall()}
+
+
+@contextmanager
+def sent_statements():
+    """The SQL texts of the statements run meanwhile, as Django hands them to psycopg."""
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield sent
 
 
 @postgres_only
-def test_switched_off_runs_plain_sql(settings):
-    settings.NEWSROOM_PREPARED_STATEMENTS = False
+def test_the_article_page_runs_prepared_statements_with_one_generic_plan(client):
+    """After a few requests on one connection, psycopg runs the article page's
+    queries as prepared statements, planned once (a generic plan), not per run."""
     article = ArticleFactory()
-    with CaptureQueriesContext(connection) as queries:
-        assert [a.pk for a in fetch(article.pk)] == [article.pk]
-    assert queries[0]["sql"].startswith("SELECT")
+    for _ in range(3):
+        assert client.get(article.get_absolute_url()).status_code == 200
+    with sent_statements() as sent:
+        assert client.get(article.get_absolute_url()).status_code == 200
+    prepared = prepared_statements()
+    assert len(sent) == 2  # the article, its neighbours
+    for sql in sent:
+        generic, custom = prepared[as_sent_by_psycopg(sql)]
+        assert generic >= 1 and custom == 0
 
 
 @postgres_only
-def test_article_page_runs_prepared_statements(client):
-    article = ArticleFactory()
-    client.get(article.get_absolute_url())
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(article.get_absolute_url())
-    assert response.status_code == 200
-    assert [q["sql"].split(" ", 1)[0] for q in queries] == ["EXECUTE", "EXECUTE"]
-
-
-@postgres_only
-def test_click_increment_is_one_prepared_statement():
+def test_the_click_increment_is_one_prepared_statement():
+    """The counter and the daily row: one statement, prepared from its second run."""
     from newsroom.services import clicks
 
     article = ArticleFactory()
     clicks.article_click_increment(article_id=article.pk)
-    with CaptureQueriesContext(connection) as queries:
+    with sent_statements() as sent:
         assert clicks.article_click_increment(article_id=article.pk) == 2
-    assert len(queries) == 1
-    assert "EXECUTE nr_" in queries[0]["sql"] and "PREPARE" not in queries[0]["sql"]
+    assert len(sent) == 1
+    assert as_sent_by_psycopg(sent[0]) in prepared_statements()
 
 
-@postgres_only
-def test_prepared_statements_use_one_generic_plan():
-    """Planned once, not again on every run (PostgreSQL's choice was to replan some)."""
-    article = ArticleFactory()
-    connection._newsroom_prepared = None
-    for _ in range(8):
-        fetch(article.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
-            "WHERE statement LIKE %s",
-            ["%PREPARE nr_%"],
-        )
-        plans = cursor.fetchall()
-    assert plans and all(custom == 0 for _generic, custom in plans)
+def database_options(env):
+    """The PostgreSQL OPTIONS the settings build from ``env``."""
+    code = "import config.settings as s; print(s.DATABASES['default'].get('OPTIONS'))"
+    return run_settings({"DATABASE_URL": "postgres://u@db.invalid/newsroom", **env}, code)
+
+
+def test_prepare_threshold_and_generic_plans_from_the_environment():
+    """Preparing after one run with generic plans by default; "none" turns both off."""
+    default = database_options({})
+    assert "'prepare_threshold': 1" in default.stdout
+    assert "'server_side_binding': True" in default.stdout
+    assert "plan_cache_mode=force_generic_plan" in default.stdout
+    off = database_options({"DATABASE_PREPARE_THRESHOLD": "none"})
+    assert "'prepare_threshold': None" in off.stdout
+    assert "plan_cache_mode" not in off.stdout
+    wrong = database_options({"DATABASE_PREPARE_THRESHOLD": "often"})
+    assert wrong.returncode != 0 and "DATABASE_PREPARE_THRESHOLD" in wrong.stderr
 
 
 def test_a_key_that_misses_a_parameter_fails():

@@ -1,6 +1,8 @@
 """Helpers shared by several test modules (fixtures live in conftest.py)."""
 
+import itertools
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -37,6 +39,13 @@ def run_settings(env, code):
         capture_output=True,
         text=True,
     )
+
+
+def as_sent_by_psycopg(sql):
+    """``sql`` (Django's placeholders) as psycopg sends it with server-side binding,
+    the text ``pg_prepared_statements`` shows: $1, $2 … for %s and % for %%."""
+    numbers = itertools.count(1)
+    return re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
 
 
 def database_url():

@@ -148,28 +148,27 @@ def article_click_increment(*, article_id: int, by: int = 1, day: date | None = 
     db = connections[DEFAULT_DB_ALIAS]
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            # One round trip: the counter and the daily row move together. A
-            # counter need not wait for the disk (synchronous_commit off for
-            # this statement only): a server crash may lose the last fraction
-            # of a second of clicks, never make them inconsistent.
-            prefix = (
-                "SET LOCAL synchronous_commit TO OFF; "
+            # One statement: the counter and the daily row move together. A
+            # counter need not wait for the disk: a server crash may lose the
+            # last fraction of a second of clicks, never make them
+            # inconsistent. The setting is made inside the statement (with
+            # server-side binding a second statement cannot share its round
+            # trip) and holds until its transaction ends; a commit obeys the
+            # value in force when it happens. Inside a caller's transaction it
+            # would outlive this statement, so it is left out there.
+            no_wait = (
+                ", set_config('synchronous_commit', 'off', true)"
                 if settings.NEWSROOM_CLICK_ASYNC_COMMIT and not db.in_atomic_block
                 else ""
             )
-            # A prepared statement (newsroom/sqlcache.py): parsing and planning
-            # this statement cost PostgreSQL more than running it.
-            sqlcache.execute(
-                cursor,
-                "click",
+            cursor.execute(
                 f"WITH bumped AS "
                 f"(UPDATE {ARTICLE_TABLE} SET click_count = click_count + %s::integer "
                 f"WHERE id IN ({visible_sql}) RETURNING id, click_count), "
                 f"daily AS (INSERT INTO {DAILY_TABLE} (article_id, day, count) "
                 f"SELECT id, %s::date, %s::integer FROM bumped {ADD_TO_DAY}) "
-                f"SELECT click_count FROM bumped",
+                f"SELECT click_count{no_wait} FROM bumped",
                 [by, *params, day, by],
-                prefix=prefix,
             )
             row = cursor.fetchone()
             return row[0] if row else None
@@ -194,11 +193,8 @@ def article_click_count(*, article_id: int) -> int | None:
     except sqlcache.OutOfRange:
         return None
     with connection.cursor() as cursor:
-        sqlcache.execute(
-            cursor,
-            "click-count",
-            f"SELECT click_count FROM {ARTICLE_TABLE} WHERE id IN ({visible_sql})",
-            params,
+        cursor.execute(
+            f"SELECT click_count FROM {ARTICLE_TABLE} WHERE id IN ({visible_sql})", params
         )
         row = cursor.fetchone()
     return row[0] if row else None

@@ -429,7 +429,6 @@ def search_page(query: str, *, department=None, start: int, size: int):
     table = Article._meta.db_table
     rows = sqlcache.raw_rows(
         Article,
-        ("search-page", department is not None),
         # Ranked and cut to the page before the join: only the page's rows
         # are read again, for their bodies.
         # found_total: how many candidates there are, counted over the ranked
