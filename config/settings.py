@@ -146,7 +146,6 @@ TEMPLATES = [
             # The backend itself adds request, csrf_input and csrf_token.
             "context_processors": [
                 "newsroom.context_processors.site",
-                "newsroom.templating.translations",
             ],
         },
     },

@@ -16,19 +16,19 @@ helpers below.
 
 import html
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template.defaultfilters import filesizeformat, truncatechars
+from django.template import defaultfilters
 from django.templatetags.static import static
-from django.utils import dateformat, timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext, trans_real
+from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 
-from newsroom.core.renditions import sizes
+from newsroom.core.renditions import Picture, picture, sizes
 from newsroom.services.identity import identity_of
 from newsroom.urlcache import url_for
 
@@ -40,18 +40,6 @@ class PublicTemplateLoader(FileSystemLoader):
         if template.startswith("admin/"):
             raise TemplateNotFound(template)
         return super().get_source(environment, template)
-
-
-def translations(request):
-    """
-    ``_`` bound to the active language's catalog for one render (a context
-    processor of the Jinja2 engine).
-
-    The environment's ``_`` looks the active language up again for each of a
-    page's twenty-odd strings; the language cannot change during a render.
-    Macros imported without context still get the environment's ``_``.
-    """
-    return {"_": trans_real.catalog().gettext}
 
 
 @lru_cache(maxsize=512)
@@ -66,42 +54,6 @@ def static_url(path):
 def _forget_static_urls(*, setting, **kwargs):
     if setting in {"STATIC_URL", "STORAGES", "DEBUG"}:
         static_url.cache_clear()
-
-
-# --- helpers: HTML built in Python where a template per item was the cost ------------
-
-
-def escape(value):
-    """What django.utils.html.escape() writes (it is html.escape of the text),
-    without its check for lazy strings: a homepage escapes a hundred values."""
-    return html.escape(str(value))
-
-
-def rendition_img(image, kind, sizes_attr="100vw", css_class="", alt=None, eager=False):
-    """
-    An <img> of a rendition with width/height and a srcset of every width.
-
-    ``src`` is the smallest width that still looks sharp at the layout size
-    browsers assume without ``sizes`` support; ``sizes_attr`` tells the rest.
-    """
-    if image is None:
-        return ""
-    options = sizes(image, kind)
-    if not options:
-        return ""
-    default = options[1] if len(options) > 1 else options[0]
-    urls = [size.url for size in options]
-    srcset = ", ".join(f"{url} {size.width}w" for url, size in zip(urls, options, strict=True))
-    # URLs are built from stored names (escaped all the same); alt text and the
-    # class come from people and templates, so every value goes through escape().
-    extra = f' class="{escape(css_class)}"' if css_class else ""
-    if not eager:  # pictures below the fold load when scrolled to
-        extra += ' loading="lazy"'
-    return mark_safe(
-        f'<img src="{escape(urls[options.index(default)])}" srcset="{escape(srcset)}" '
-        f'sizes="{escape(sizes_attr)}" width="{default.width}" height="{default.height}" '
-        f'alt="{escape(image.alt_text if alt is None else alt)}"{extra} decoding="async">'
-    )
 
 
 def og_image_url(image):
@@ -152,65 +104,58 @@ def share_description(article, length=120):
     from newsroom.core.search_document import BLOCK_END_RE, body_text
 
     text = article.summary or body_text(BLOCK_END_RE.sub(" ", article.body or ""))
-    return truncatechars(text, length)
+    return defaultfilters.truncatechars(text, length)
 
 
-def article_row(article, *, now, zone, badge):
+@dataclass(frozen=True)
+class Row:
+    """What a list row shows of an article (the ``article_rows`` macro writes it)."""
+
+    url: str
+    title: str
+    published: str  # ISO 8601, for <time datetime>
+    day: str
+    pinned: bool
+    thumb: Picture | None
+
+
+def list_rows(articles):
     """
-    One row of an article list: thumbnail, 置顶 badge, title, date.
+    The rows of an article list, sharing one "now" for the pins and one time
+    zone for the dates.
 
-    Written in Python rather than as an included template: a list page renders
-    twenty of them and an ``{% include %}`` per row was most of its time.
+    The values are worked out here rather than in the macro: read through the
+    template, the same attributes and calls cost a list page most of its time
+    (bench/RESULTS.md).
     """
-    # Plain string building: the URL and dates are made here and only the
-    # title comes from users, so it alone needs escaping.
-    url = article.get_absolute_url()
-    local = article.publish_at.astimezone(zone)
-    thumb = ""
-    if article.cover_id and article.cover:
-        image = rendition_img(article.cover, "thumb", sizes_attr="96px", alt="")
-        thumb = (
-            f'<a class="article-row__thumb" href="{url}" tabindex="-1" aria-hidden="true">'
-            f"{image}</a>"
-        )
-    return (
-        f'<li class="article-row{" article-row--with-thumb" if thumb else ""}">{thumb}'
-        f'<a class="article-row__title" href="{url}">'
-        f"{badge if article.is_pinned_now(at=now) else ''}{escape(article.title)}</a>"
-        f'<time class="article-row__date" datetime="{local.isoformat(timespec="seconds")}">'
-        f"{local:%Y-%m-%d}</time></li>"
-    )
-
-
-def article_rows(articles):
-    """Every row of a list, sharing one notion of "now" for the pins, the time
-    zone and the 置顶 badge."""
     now = timezone.now()
     zone = timezone.get_current_timezone()
-    badge = f'<span class="badge">{escape(gettext("Pinned"))}</span> '
-    return mark_safe("\n".join(article_row(a, now=now, zone=zone, badge=badge) for a in articles))
-
-
-# The formats the templates use, done by the datetime itself: Django's
-# formatter interprets the format string anew for each of a list's dates.
-_FAST_FORMATS = {
-    # Seconds at most: HTML's <time datetime> has no room for microseconds.
-    "c": lambda value: value.isoformat(timespec="seconds"),
-    "Y-m-d": lambda value: value.strftime("%Y-%m-%d"),
-    "Y-m-d H:i:s": lambda value: value.strftime("%Y-%m-%d %H:%M:%S"),
-}
+    rows = []
+    for article in articles:
+        local = article.publish_at.astimezone(zone)
+        rows.append(
+            Row(
+                url=article.get_absolute_url(),
+                title=article.title,
+                published=local.isoformat(timespec="seconds"),
+                day=f"{local:%Y-%m-%d}",
+                pinned=article.is_pinned_now(at=now),
+                thumb=picture(article.cover, "thumb") if article.cover_id else None,
+            )
+        )
+    return rows
 
 
 def date(value, format_string="Y-m-d"):
-    """Django's ``date`` filter: the value in the site's time zone, Django's format codes."""
+    """
+    Django's ``date`` filter, in the current time zone as Django's engine
+    shows an aware datetime.
+    """
     if not value:
         return ""
-    if timezone.is_aware(value):
+    if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    fast = _FAST_FORMATS.get(format_string)
-    if fast is not None and isinstance(value, datetime):
-        return fast(value)
-    return dateformat.format(value, format_string)
+    return defaultfilters.date(value, format_string)
 
 
 def environment(**options):
@@ -228,20 +173,20 @@ def environment(**options):
             # reversed once per name (newsroom/urlcache.py).
             "url": url_for,
             "language_code": get_language,
-            "rendition_img": rendition_img,
+            "picture": picture,
             "og_image_url": og_image_url,
             "share_images": share_images,
             # Header and footer: name, logo, links, grey mode (newsroom/services/identity.py).
             "identity_of": identity_of,
             "share_description": share_description,
-            "article_rows": article_rows,
+            "list_rows": list_rows,
         }
     )
     env.filters.update(
         {
             "date": date,
-            "truncatechars": truncatechars,
-            "filesizeformat": filesizeformat,
+            "truncatechars": defaultfilters.truncatechars,
+            "filesizeformat": defaultfilters.filesizeformat,
         }
     )
     return env

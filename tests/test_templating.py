@@ -7,6 +7,7 @@ from django.template import engines
 from django.utils import dateformat, timezone, translation
 
 from newsroom import templating
+from newsroom.core.renditions import picture
 
 
 @pytest.mark.parametrize("format_string", ["c", "Y-m-d", "Y-m-d H:i:s", "Y年n月j日"])
@@ -14,16 +15,15 @@ from newsroom import templating
     "moment",
     [
         datetime(2023, 5, 13, 6, 54, 29, tzinfo=UTC),
-        datetime(2024, 12, 31, 16, 0, 0, 123456, tzinfo=UTC),  # past midnight in Shanghai
+        datetime(2024, 12, 31, 16, 0, 0, tzinfo=UTC),  # past midnight in Shanghai
     ],
 )
-def test_date_filter_matches_djangos(format_string, moment):
-    """Django's formats, except that "c" stops at seconds (valid <time datetime>)."""
-    local = timezone.localtime(moment)
-    if format_string == "c":
-        local = local.replace(microsecond=0)
-    expected = dateformat.format(local, format_string)
-    assert templating.date(moment, format_string) == expected
+def test_date_filter_writes_what_djangos_engine_writes(format_string, moment):
+    jinja = engines["jinja2"].from_string("{{ moment|date(format) }}")
+    django = engines["django"].from_string("{{ moment|date:format }}")
+    context = {"moment": moment, "format": format_string}
+    assert jinja.render(context) == django.render(context)
+    assert jinja.render(context) == dateformat.format(timezone.localtime(moment), format_string)
 
 
 def test_public_templates_are_jinja2_and_admin_ones_django():
@@ -45,7 +45,7 @@ def test_translations_and_escaping():
 
 
 def test_translations_bound_per_render_follow_the_active_language(rf):
-    """The context processor's ``_`` is the catalog of the language active for that render."""
+    """``_`` is the catalog of the language active for that render."""
     template = engines["jinja2"].from_string('{{ _("Search") }}')
     for language, expected in [("zh-hans", "搜索"), ("en", "Search"), ("zh-hans", "搜索")]:
         with translation.override(language):
@@ -75,8 +75,59 @@ def test_static_urls_are_remembered_until_the_settings_change(settings):
     assert templating.static_url("newsroom/favicon.ico").startswith("/assets/")
 
 
-@pytest.mark.parametrize("value", ["<b>\"教学\" & '科研'</b>", "plain", 42, ""])
-def test_helpers_escape_as_django_does(value):
-    from django.utils.html import escape
+@pytest.mark.django_db
+def test_article_rows_macro(rf):
+    """A row per article: escaped title, 置顶 badge for a pin, lazy thumbnail of the cover."""
+    from datetime import timedelta
 
-    assert templating.escape(value) == escape(value)
+    from tests.factories import ArticleFactory, ImageFactory
+
+    now = timezone.now()
+    pinned = ArticleFactory(
+        title="<b>置顶</b> & 通知",
+        is_pinned=True,
+        pinned_until=now + timedelta(days=1),
+        publish_at=datetime(2024, 12, 31, 16, 0, 0, tzinfo=UTC),
+    )
+    plain = ArticleFactory(
+        cover=ImageFactory(), is_pinned=True, pinned_until=now - timedelta(days=1)
+    )
+    template = engines["jinja2"].from_string(
+        '{% from "includes/macros.html" import article_rows %}{{ article_rows(articles) }}'
+    )
+    with translation.override("zh-hans"):
+        html = template.render({"articles": [pinned, plain]}, request=rf.get("/"))
+    first, second = html.strip().split("\n")
+    assert first == (
+        f'<li class="article-row"><a class="article-row__title" href="{pinned.get_absolute_url()}">'
+        '<span class="badge">置顶</span> &lt;b&gt;置顶&lt;/b&gt; &amp; 通知</a>'
+        '<time class="article-row__date" datetime="2025-01-01T00:00:00+08:00">'
+        "2025-01-01</time></li>"
+    )
+    assert 'class="badge"' not in second
+    assert second.startswith(
+        '<li class="article-row article-row--with-thumb"><a class="article-row__thumb"'
+    )
+    thumb = picture(plain.cover, "thumb")
+    assert f'<img src="{thumb.src}" srcset="{thumb.srcset}" sizes="96px"' in second
+    assert 'alt="" loading="lazy" decoding="async">' in second
+
+
+@pytest.mark.django_db
+def test_rendition_img_macro():
+    from tests.factories import ImageFactory
+
+    image = ImageFactory(alt_text='"学院" <大楼>')
+    template = engines["jinja2"].from_string(
+        '{% from "includes/macros.html" import rendition_img %}'
+        "{{ rendition_img(image, 'cover', sizes='720px', eager=eager) }}"
+    )
+    cover = picture(image, "cover")
+    html = template.render({"image": image, "eager": False})
+    assert html == (
+        f'<img src="{cover.src}" srcset="{cover.srcset}" sizes="720px" width="{cover.width}" '
+        f'height="{cover.height}" alt="&#34;学院&#34; &lt;大楼&gt;" '
+        'loading="lazy" decoding="async">'
+    )
+    assert "loading" not in template.render({"image": image, "eager": True})
+    assert template.render({"image": None, "eager": False}) == ""

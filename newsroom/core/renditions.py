@@ -13,6 +13,7 @@ import io
 import logging
 import posixpath
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -50,9 +51,19 @@ class Size:
     height: int
     path: str
 
-    @property
+    @cached_property
     def url(self):
         return default_storage.url(self.path)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What an ``<img>`` of one rendition kind needs: ``src``, ``srcset`` and its size."""
+
+    src: str
+    srcset: str
+    width: int
+    height: int
 
 
 def _crop_box(width, height, ratio):
@@ -85,6 +96,28 @@ def sizes(image, kind_name):
         )
         for w in widths
     ]
+
+
+def picture(image, kind_name):
+    """
+    The ``<img>`` attributes of an image's renditions of one kind, or None.
+
+    ``src`` is the smallest width that still looks sharp at the layout size
+    browsers assume without ``sizes`` support; the template's ``sizes`` tells
+    the rest which ``srcset`` width to take.
+    """
+    if image is None:
+        return None
+    options = sizes(image, kind_name)
+    if not options:
+        return None
+    default = options[1] if len(options) > 1 else options[0]
+    return Picture(
+        src=default.url,
+        srcset=", ".join(f"{size.url} {size.width}w" for size in options),
+        width=default.width,
+        height=default.height,
+    )
 
 
 def renditions_generate(image, kinds=EVERY_IMAGE):
