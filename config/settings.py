@@ -146,6 +146,7 @@ TEMPLATES = [
             # The backend itself adds request, csrf_input and csrf_token.
             "context_processors": [
                 "newsroom.context_processors.site",
+                "newsroom.templating.translations",
             ],
         },
     },

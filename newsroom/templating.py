@@ -24,8 +24,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.utils import timezone
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils import dateformat, timezone
+from django.utils.translation import get_language, gettext, ngettext, trans_real
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 
 from newsroom.core.renditions import Picture, picture, sizes
@@ -40,6 +40,18 @@ class PublicTemplateLoader(FileSystemLoader):
         if template.startswith("admin/"):
             raise TemplateNotFound(template)
         return super().get_source(environment, template)
+
+
+def translations(request):
+    """
+    ``_`` bound to the active language's catalog for one render (a context
+    processor of the Jinja2 engine).
+
+    The environment's ``_`` looks the active language up again for each of a
+    page's twenty-odd strings; the language cannot change during a render.
+    Macros imported without context still get the environment's ``_``.
+    """
+    return {"_": trans_real.catalog().gettext}
 
 
 @lru_cache(maxsize=512)
@@ -146,16 +158,26 @@ def list_rows(articles):
     return rows
 
 
+# The formats the templates use, done by the datetime itself: Django's
+# formatter interprets the format string anew for each of a list's dates.
+_FAST_FORMATS = {
+    # Seconds at most: HTML's <time datetime> has no room for microseconds.
+    "c": lambda value: value.isoformat(timespec="seconds"),
+    "Y-m-d": lambda value: value.strftime("%Y-%m-%d"),
+    "Y-m-d H:i:s": lambda value: value.strftime("%Y-%m-%d %H:%M:%S"),
+}
+
+
 def date(value, format_string="Y-m-d"):
-    """
-    Django's ``date`` filter, in the current time zone as Django's engine
-    shows an aware datetime.
-    """
+    """Django's ``date`` filter: the value in the site's time zone, Django's format codes."""
     if not value:
         return ""
-    if isinstance(value, datetime) and timezone.is_aware(value):
+    if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return defaultfilters.date(value, format_string)
+    fast = _FAST_FORMATS.get(format_string)
+    if fast is not None and isinstance(value, datetime):
+        return fast(value)
+    return dateformat.format(value, format_string)
 
 
 def environment(**options):

@@ -13,10 +13,12 @@ import io
 import logging
 import posixpath
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from PIL import Image as PILImage
 from PIL import ImageOps
 
@@ -51,7 +53,7 @@ class Size:
     height: int
     path: str
 
-    @cached_property
+    @property
     def url(self):
         return default_storage.url(self.path)
 
@@ -82,13 +84,17 @@ def _crop_box(width, height, ratio):
 
 def sizes(image, kind_name):
     """The renditions an image has of one kind, smallest first (no upscaling)."""
-    kind = KINDS[kind_name]
     if not image.width or not image.height or not image.file:
         return []
-    left, top, right, bottom = _crop_box(image.width, image.height, kind.ratio)
+    return _sizes(image.file.name, image.width, image.height, kind_name)
+
+
+def _sizes(name, width, height, kind_name):
+    kind = KINDS[kind_name]
+    left, top, right, bottom = _crop_box(width, height, kind.ratio)
     crop_width = right - left
     widths = [w for w in kind.widths if w <= crop_width] or [crop_width]
-    stem = posixpath.splitext(image.file.name)[0].replace("uploads/", "", 1)
+    stem = posixpath.splitext(name)[0].replace("uploads/", "", 1)
     rw, rh = kind.ratio or (crop_width, bottom - top)
     return [
         Size(
@@ -106,11 +112,19 @@ def picture(image, kind_name):
     browsers assume without ``sizes`` support; the template's ``sizes`` tells
     the rest which ``srcset`` width to take.
     """
-    if image is None:
+    if image is None or not image.width or not image.height or not image.file:
         return None
-    options = sizes(image, kind_name)
-    if not options:
-        return None
+    return _picture(image.file.name, image.width, image.height, kind_name)
+
+
+# Remembered by what the attributes follow from (media URLs are stable: no
+# signed query strings): a list page shows the same covers on every request,
+# and working out their renditions' URLs again was a large part of its Python
+# work (bench/RESULTS.md). A new file or size is a new key; a change of the
+# storage settings clears it.
+@lru_cache(maxsize=4096)
+def _picture(name, width, height, kind_name):
+    options = _sizes(name, width, height, kind_name)
     default = options[1] if len(options) > 1 else options[0]
     return Picture(
         src=default.url,
@@ -118,6 +132,12 @@ def picture(image, kind_name):
         width=default.width,
         height=default.height,
     )
+
+
+@receiver(setting_changed)
+def _forget_pictures(*, setting, **kwargs):
+    if setting in {"MEDIA_URL", "STORAGES"}:
+        _picture.cache_clear()
 
 
 def renditions_generate(image, kinds=EVERY_IMAGE):
