@@ -84,3 +84,21 @@ def test_make_renditions_fills_in_missing_ones(media_root):
     call_command("make_renditions", stdout=io.StringIO())
     assert path.is_file()
     assert image.renditions.filter(spec="share-300").exists()
+
+
+def test_picture_follows_the_file_the_size_and_the_media_url(media_root, settings):
+    """``picture()`` is remembered, but by everything its attributes follow from."""
+    image = ImageFactory()
+    first = renditions.picture(image, "cover")
+    widths = [size.width for size in renditions.sizes(image, "cover")]
+    assert first.srcset == ", ".join(
+        f"{size.url} {size.width}w" for size in renditions.sizes(image, "cover")
+    )
+    assert first.width == widths[1 if len(widths) > 1 else 0]
+
+    image.file.name = "uploads/another.jpg"
+    assert "another-cover" in renditions.picture(image, "cover").src
+
+    settings.MEDIA_URL = "/files/"
+    assert renditions.picture(image, "cover").src.startswith("/files/")
+    assert renditions.picture(None, "cover") is None
