@@ -213,7 +213,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     pg_options["prepare_threshold"] = (
         None if prepare_threshold == "none" else int(prepare_threshold)
     )
-    if prepare_threshold != "none":
+    if pg_options["prepare_threshold"] is not None:
         # One generic plan per prepared statement. Left to choose, PostgreSQL
         # kept re-planning some of the public pages' statements on every run,
         # which is what preparing them is meant to avoid, and the search's
