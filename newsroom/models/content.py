@@ -200,19 +200,29 @@ LISTING_FIELDS = (
 )
 
 
+COVER_FIELDS = ("id", "file", "width", "height", "alt_text")
+
+
 def attach_covers(articles):
-    """Each article's cover from the columns ``with_cover_columns`` added (no query)."""
+    """
+    Each article's cover from the columns ``with_cover_columns`` added (no query).
+
+    The covers are loaded as a query loads them (``from_db``), with the fields
+    not selected deferred rather than set to their defaults.
+    """
     for article in articles:
         if article.cover_id:
-            cover = Image(
-                id=article.cover_id,
-                file=article.cover_file_,
-                width=article.cover_width_,
-                height=article.cover_height_,
-                alt_text=article.cover_alt_,
+            article.cover = Image.from_db(
+                None,
+                COVER_FIELDS,
+                (
+                    article.cover_id,
+                    article.cover_file_,
+                    article.cover_width_,
+                    article.cover_height_,
+                    article.cover_alt_,
+                ),
             )
-            cover._state.adding = False
-            article.cover = cover
         else:
             article.cover = None
     return articles
