@@ -7,31 +7,6 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(autouse=True, scope="session")
-def jinja2_templates_report_their_context():
-    """
-    ``response.context`` for the public pages' Jinja2 templates.
-
-    Django's test runner instruments only its own template engine; this sends
-    the same ``template_rendered`` signal from Jinja2 templates, with the
-    context they were rendered with.
-    """
-    from django.template.backends import jinja2
-    from django.test.signals import template_rendered
-
-    render = jinja2.Template.render
-
-    def instrumented_render(self, context=None, request=None):
-        context = {} if context is None else context
-        html = render(self, context, request)
-        template_rendered.send(sender=self, template=self, context=context)
-        return html
-
-    jinja2.Template.render = instrumented_render
-    yield
-    jinja2.Template.render = render
-
-
-@pytest.fixture(autouse=True, scope="session")
 def compiled_queries_checked():
     """Every compiled query is checked against its QuerySet built with the real values
     (newsroom/sqlcache.py): a cache key that leaves out a parameter fails the test."""

@@ -7,12 +7,31 @@ from django.utils import timezone
 
 from newsroom.models import Article
 from tests.factories import ArticleFactory, CategoryFactory, DepartmentFactory, ImageFactory
+from tests.utils import current_page_number, pagination_link, parse_html, row_titles
 
 pytestmark = pytest.mark.django_db
 
 
 def titles(response):
-    return [article.title for article in response.context["articles"]]
+    """The titles of a column page's rows, in order."""
+    assert response.status_code == 200
+    return row_titles(response.text)
+
+
+def block_titles(response):
+    """{column name: its row titles in order} of a department homepage's column blocks."""
+    assert response.status_code == 200
+    blocks = parse_html(response.text).find("div", cls="blocks")
+    return {
+        section.find("h2").text(): row_titles(section)
+        for section in blocks.find_all("section", cls="block")
+    }
+
+
+def next_page_url(column, response):
+    """The address the 下一页 link of a column page leads to, or None on the last page."""
+    link = pagination_link(response, "next")
+    return column.get_absolute_url() + link if link else None
 
 
 @pytest.fixture
@@ -63,9 +82,9 @@ def test_department_homepage_shows_pinned_then_newest_per_column(client, column)
     notice = ArticleFactory(category=other, title="放假通知")
     ArticleFactory(category=column, title="草稿", status=Article.Status.DRAFT)
     response = client.get(column.department.get_absolute_url())
-    blocks = dict(response.context["blocks"])
-    assert [a.title for a in blocks[column]] == [old_pinned.title, newest.title]
-    assert [a.title for a in blocks[other]] == [notice.title]
+    blocks = block_titles(response)
+    assert blocks[column.name] == [old_pinned.title, newest.title]
+    assert blocks[other.name] == [notice.title]
     assert "草稿" not in response.text
 
 
@@ -73,7 +92,7 @@ def test_department_homepage_limits_each_column(client, column):
     """A column block shows at most eight articles."""
     make_column_articles(column, 12)
     response = client.get(column.department.get_absolute_url())
-    assert len(dict(response.context["blocks"])[column]) == 8
+    assert len(block_titles(response)[column.name]) == 8
 
 
 def test_expired_pin_returns_to_date_order(client, column):
@@ -116,7 +135,7 @@ def test_column_list_pages_of_twenty_pinned_first(client, column):
     assert len(rows) == 20
     assert rows[0] == pinned.title
     assert rows[1:] == [f"文章{i:03d}" for i in range(19)]
-    assert response.context["page"].has_next
+    assert pagination_link(response, "next") is not None
 
 
 def test_column_list_cursor_pages_cover_every_article_once(client, column):
@@ -128,10 +147,9 @@ def test_column_list_cursor_pages_cover_every_article_once(client, column):
     for _ in range(10):
         response = client.get(url)
         seen += titles(response)
-        match = re.search(r'rel="next" href="([^"]+)"', response.text)
-        if not match:
+        url = next_page_url(column, response)
+        if not url:
             break
-        url = column.get_absolute_url() + match.group(1).replace("&amp;", "&")
     assert seen == ["置顶A"] + [f"文章{i:03d}" for i in range(47)]
 
 
@@ -139,14 +157,11 @@ def test_column_list_previous_link_returns_the_same_page(client, column):
     """上一页 from page 3 shows exactly what page 2 showed."""
     make_column_articles(column, 70)
     page1 = client.get(column.get_absolute_url())
-    page2_url = re.search(r'rel="next" href="([^"]+)"', page1.text).group(1).replace("&amp;", "&")
-    page2 = client.get(column.get_absolute_url() + page2_url)
-    page3_url = re.search(r'rel="next" href="([^"]+)"', page2.text).group(1).replace("&amp;", "&")
-    page3 = client.get(column.get_absolute_url() + page3_url)
-    back_url = re.search(r'rel="prev" href="([^"]+)"', page3.text).group(1).replace("&amp;", "&")
-    back = client.get(column.get_absolute_url() + back_url)
+    page2 = client.get(next_page_url(column, page1))
+    page3 = client.get(next_page_url(column, page2))
+    back = client.get(column.get_absolute_url() + pagination_link(page3, "prev"))
     assert titles(back) == titles(page2)
-    assert back.context["page"].number == 2
+    assert current_page_number(back) == 2
 
 
 def test_page_number_without_cursor_matches_cursor_paging(client, column):
@@ -164,7 +179,7 @@ def test_bad_page_numbers_show_the_first_page(client, column, page):
     make_column_articles(column, 25)
     response = client.get(column.get_absolute_url(), {"page": page})
     assert response.status_code == 200
-    assert response.context["page"].number == 1
+    assert current_page_number(response) == 1
 
 
 @pytest.mark.parametrize("cursor", ["zzz", "1.2.3", "-1", "9" * 39 + ".1", "<script>", ""])
@@ -262,9 +277,21 @@ def test_unknown_article_is_404(client):
 
 
 def neighbour_titles(client, article):
+    """The titles the 上一篇 and 下一篇 links of an article page lead to (None for 没有了),
+    each checked to link to the article of that title."""
     response = client.get(article.get_absolute_url())
-    previous, following = response.context["previous_article"], response.context["next_article"]
-    return (previous.title if previous else None, following.title if following else None)
+    assert response.status_code == 200
+    nav = parse_html(response.text).find("nav", cls="article__neighbours")
+    found = []
+    for rel in ("prev", "next"):
+        link = nav.find("a", rel=rel)
+        if link is None:
+            found.append(None)
+            continue
+        title = link.text()
+        assert link.attrs["href"] == Article.objects.get(title=title).get_absolute_url()
+        found.append(title)
+    return tuple(found)
 
 
 def test_previous_and_next_follow_the_list_order(client, column):
@@ -356,8 +383,11 @@ def test_department_homepage_image_news_and_most_read(client, column):
     DailyClickCount.objects.create(article=stale, day=today - timedelta(days=40), count=900)
     DailyClickCount.objects.create(article=with_cover, day=today - timedelta(days=2), count=10)
     response = client.get(column.department.get_absolute_url())
-    assert [a.title for a in response.context["image_news"]] == ["有图新闻"]
-    assert [a.title for a in response.context["most_read"]] == ["热门", "有图新闻"]
+    page = parse_html(response.text)
+    carousel = page.find("section", cls="carousel")
+    assert [s.text() for s in carousel.find_all("span", cls="carousel__caption")] == ["有图新闻"]
+    most_read = page.find("ol", cls="most-read__list")
+    assert [link.text() for link in most_read.find_all("a")] == ["热门", "有图新闻"]
     assert 'aria-roledescription="carousel"' in response.text
     assert 'alt="颁奖现场"' in response.text
     assert "/static/newsroom/js/carousel.js" in response.text
@@ -394,14 +424,12 @@ def test_more_pinned_articles_than_a_page_are_all_listed(client, column):
         response = client.get(url)
         pages.append(url)
         seen += titles(response)
-        match = re.search(r'rel="next" href="([^"]+)"', response.text)
-        if not match:
+        url = next_page_url(column, response)
+        if not url:
             break
-        url = column.get_absolute_url() + match.group(1).replace("&amp;", "&")
     assert seen == [f"置顶{i:02d}" for i in range(25)] + [f"文章{i:03d}" for i in range(30)]
     # Going back from page 3 shows page 2 again.
-    page3 = client.get(pages[2])
-    back = re.search(r'rel="prev" href="([^"]+)"', page3.text).group(1).replace("&amp;", "&")
+    back = pagination_link(client.get(pages[2]), "prev")
     assert titles(client.get(column.get_absolute_url() + back)) == titles(client.get(pages[1]))
 
 

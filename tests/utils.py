@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 from django.conf import settings
@@ -128,3 +129,123 @@ def time_lexemes(moment) -> list[str]:
     as PostgreSQL puts them in the search vector (``_level.number``)."""
     bucket = search.time_bucket(moment)
     return [f"_{level}.{bucket >> level}" for level in range(search.BUCKET_LEVELS)]
+
+
+# --- reading the public pages' HTML ------------------------------------------------------
+#
+# The public pages are Jinja2 templates, whose context Django's test client does
+# not record; the tests read what a visitor gets instead, through the templates'
+# stable class names (templates/includes/macros.html, pagination.html, the
+# templates under templates/newsroom/).
+
+VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+class Element:
+    """An element of a parsed page: its tag, attributes and children (elements
+    and text, in document order)."""
+
+    def __init__(self, tag, attrs, parent):
+        self.tag = tag
+        self.attrs = dict(attrs)
+        self.parent = parent
+        self.children = []
+
+    @property
+    def classes(self):
+        return (self.attrs.get("class") or "").split()
+
+    def descendants(self):
+        for child in self.children:
+            if isinstance(child, Element):
+                yield child
+                yield from child.descendants()
+
+    def find_all(self, tag=None, cls=None, **attrs):
+        """The descendants with this tag, class and attribute values, in document order."""
+        return [
+            element
+            for element in self.descendants()
+            if (tag is None or element.tag == tag)
+            and (cls is None or cls in element.classes)
+            and all(element.attrs.get(name) == value for name, value in attrs.items())
+        ]
+
+    def find(self, tag=None, cls=None, **attrs):
+        found = self.find_all(tag, cls, **attrs)
+        return found[0] if found else None
+
+    def text(self, skip=()):
+        """The element's text, entities decoded, without the elements of a class in
+        ``skip``, stripped at both ends."""
+        parts = []
+
+        def walk(element):
+            for child in element.children:
+                if isinstance(child, str):
+                    parts.append(child)
+                elif not set(child.classes) & set(skip):
+                    walk(child)
+
+        walk(self)
+        return "".join(parts).strip()
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Element("#document", [], None)
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, attrs, self.current)
+        self.current.children.append(element)
+        if tag not in VOID_ELEMENTS:
+            self.current = element
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Element(tag, attrs, self.current))
+
+    def handle_endtag(self, tag):
+        element = self.current
+        while element is not self.root and element.tag != tag:
+            element = element.parent
+        if element is not self.root:  # a stray end tag closes nothing
+            self.current = element.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse_html(html) -> Element:
+    """A page (a response, or its text) as a tree of ``Element``s."""
+    builder = _TreeBuilder()
+    builder.feed(html if isinstance(html, str) else html.text)
+    builder.close()
+    return builder.root
+
+
+def row_titles(html) -> list[str]:
+    """The titles of the article rows of a page (article_rows in macros.html), in
+    order, without the 置顶 badge."""
+    element = html if isinstance(html, Element) else parse_html(html)
+    return [link.text(skip={"badge"}) for link in element.find_all("a", cls="article-row__title")]
+
+
+def pagination_link(html, rel) -> str | None:
+    """The href (decoded) of the pagination's ``rel="next"`` or ``rel="prev"`` link, or
+    None when the page has no such link."""
+    nav = parse_html(html).find("nav", cls="pagination")
+    link = nav.find("a", rel=rel) if nav else None
+    return link.attrs["href"] if link else None
+
+
+def current_page_number(html) -> int:
+    """The number the pagination shows as the current page (第 N 页)."""
+    nav = parse_html(html).find("nav", cls="pagination")
+    assert nav is not None, "the page has no pagination"
+    return int(re.search(r"\d+", nav.find("span", cls="pagination__current").text()).group())
+
+
+def search_result_titles(html) -> list[str]:
+    """The titles of a search page's results in order (highlighting marks dropped)."""
+    return [link.text() for link in parse_html(html).find_all("a", cls="search-result__title")]
