@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs on one pytest-xdist worker per core; PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS)
 
 .PHONY: run test test-browser browser-deps serve lint format check messages install migrate demo clean
 
@@ -51,20 +54,20 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	@if command -v chromium >/dev/null 2>&1; then \
 		if [ -z "$$(fc-list :lang=zh family 2>/dev/null)" ]; then echo "$(CJK_FONTS_MISSING)"; fi; \
-		echo "$(PY) -m pytest $(PYTEST_ARGS)"; \
-		$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+		echo "$(PYTEST) $(PYTEST_ARGS)"; \
+		$(PYTEST) $(PYTEST_ARGS); status=$$?; \
 		if [ -z "$$(fc-list :lang=zh family 2>/dev/null)" ]; then echo "$(CJK_FONTS_MISSING)"; fi; \
 		exit $$status; \
 	else \
 		echo "$(CHROMIUM_MISSING)"; \
-		$(PY) -m pytest -m "not browser" $(PYTEST_ARGS); status=$$?; \
+		$(PYTEST) -m "not browser" $(PYTEST_ARGS); status=$$?; \
 		echo "$(CHROMIUM_MISSING)"; \
 		exit $$status; \
 	fi
 
 test-browser: install browser-deps
 	@if [ -z "$$(fc-list :lang=zh family 2>/dev/null)" ]; then echo "$(CJK_FONTS_MISSING)"; fi
-	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+	$(PYTEST) -m browser $(PYTEST_ARGS)
 
 # Production-style serving with gunicorn (set DJANGO_DEBUG=0, DJANGO_SECRET_KEY, …).
 serve: install

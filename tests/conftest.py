@@ -2,8 +2,11 @@ import os
 
 import pytest
 
-# A Redis database of its own, emptied before and after each test that uses it.
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# A Redis database of its own, emptied before and after each test that uses it:
+# one per pytest-xdist worker (gw0, gw1, ...), counting down from 15, since
+# each worker empties it.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER}")
 
 
 @pytest.fixture(autouse=True, scope="session")
