@@ -144,13 +144,13 @@ def list_rows(articles):
     zone = timezone.get_current_timezone()
     rows = []
     for article in articles:
-        local = article.publish_at.astimezone(zone)
+        published = article.publish_at.astimezone(zone).isoformat(timespec="seconds")
         rows.append(
             Row(
                 url=article.get_absolute_url(),
                 title=article.title,
-                published=local.isoformat(timespec="seconds"),
-                day=f"{local:%Y-%m-%d}",
+                published=published,
+                day=published[:10],  # ISO 8601 starts with the date, as YYYY-MM-DD
                 pinned=article.is_pinned_now(at=now),
                 thumb=picture(article.cover, "thumb") if article.cover_id else None,
             )

@@ -195,8 +195,6 @@ LISTING_FIELDS = (
     "category_id",
     "is_pinned",
     "pinned_until",
-    "click_count",
-    "summary",
 )
 
 
@@ -213,7 +211,7 @@ def attach_covers(articles):
     for article in articles:
         if article.cover_id:
             article.cover = Image.from_db(
-                None,
+                article._state.db,
                 COVER_FIELDS,
                 (
                     article.cover_id,
