@@ -159,8 +159,10 @@ def shares(data):
                 found[(group, name)] = (
                     throughput(name, result) / ceiling_near(result, data, group) * 100
                 )
-    static = data["nginx"]["static_copy"]["requests_per_second"]
-    found[("nginx", "article")] = data["nginx"]["article"]["requests_per_second"] / static * 100
+    if data["nginx"]:  # a --pages-only run has no nginx scenarios
+        static = data["nginx"]["static_copy"]["requests_per_second"]
+        article = data["nginx"]["article"]["requests_per_second"]
+        found[("nginx", "article")] = article / static * 100
     page1, deep = found[("uncached", "column_page_1")], found[("uncached", "column_page_400")]
     found[("uncached", "deep_over_page_1")] = deep / page1 * 100
     return found
@@ -183,7 +185,8 @@ def spread(paths):
         "| scenario | lowest | median | highest | target | runs meeting it |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for key in table[0]:
+    keys = dict.fromkeys(key for run in table for key in run)
+    for key in keys:
         values = sorted(run[key] for run in table if key in run)
         median = statistics.median(values)
         target = targets.get(key)
