@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from newsroom.models import Article
 from tests.factories import ArticleFactory, CategoryFactory, DepartmentFactory, ImageFactory
-from tests.utils import current_page_number, pagination_link, parse_html, row_titles
+from tests.utils import (
+    current_page_number,
+    has_class,
+    pagination_link,
+    parse_html,
+    row_titles,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +27,10 @@ def titles(response):
 def block_titles(response):
     """{column name: its row titles in order} of a department homepage's column blocks."""
     assert response.status_code == 200
-    blocks = parse_html(response.text).find("div", cls="blocks")
-    return {
-        section.find("h2").text(): row_titles(section)
-        for section in blocks.find_all("section", cls="block")
-    }
+    sections = parse_html(response).xpath(
+        f"//div[{has_class('blocks')}]/section[{has_class('block')}]"
+    )
+    return {section.findtext(".//h2").strip(): row_titles(section) for section in sections}
 
 
 def next_page_url(column, response):
@@ -281,15 +286,15 @@ def neighbour_titles(client, article):
     each checked to link to the article of that title."""
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
-    nav = parse_html(response.text).find("nav", cls="article__neighbours")
+    (nav,) = parse_html(response).xpath(f"//nav[{has_class('article__neighbours')}]")
     found = []
     for rel in ("prev", "next"):
-        link = nav.find("a", rel=rel)
-        if link is None:
+        links = nav.xpath(f".//a[@rel='{rel}']")
+        if not links:
             found.append(None)
             continue
-        title = link.text()
-        assert link.attrs["href"] == Article.objects.get(title=title).get_absolute_url()
+        title = links[0].text_content().strip()
+        assert links[0].get("href") == Article.objects.get(title=title).get_absolute_url()
         found.append(title)
     return tuple(found)
 
@@ -383,11 +388,13 @@ def test_department_homepage_image_news_and_most_read(client, column):
     DailyClickCount.objects.create(article=stale, day=today - timedelta(days=40), count=900)
     DailyClickCount.objects.create(article=with_cover, day=today - timedelta(days=2), count=10)
     response = client.get(column.department.get_absolute_url())
-    page = parse_html(response.text)
-    carousel = page.find("section", cls="carousel")
-    assert [s.text() for s in carousel.find_all("span", cls="carousel__caption")] == ["有图新闻"]
-    most_read = page.find("ol", cls="most-read__list")
-    assert [link.text() for link in most_read.find_all("a")] == ["热门", "有图新闻"]
+    page = parse_html(response)
+    captions = page.xpath(
+        f"//section[{has_class('carousel')}]//span[{has_class('carousel__caption')}]"
+    )
+    assert [caption.text_content().strip() for caption in captions] == ["有图新闻"]
+    most_read = page.xpath(f"//ol[{has_class('most-read__list')}]//a")
+    assert [link.text_content().strip() for link in most_read] == ["热门", "有图新闻"]
     assert 'aria-roledescription="carousel"' in response.text
     assert 'alt="颁奖现场"' in response.text
     assert "/static/newsroom/js/carousel.js" in response.text

@@ -6,9 +6,9 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 
+import lxml.html
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -136,116 +136,53 @@ def time_lexemes(moment) -> list[str]:
 # The public pages are Jinja2 templates, whose context Django's test client does
 # not record; the tests read what a visitor gets instead, through the templates'
 # stable class names (templates/includes/macros.html, pagination.html, the
-# templates under templates/newsroom/).
-
-VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+# templates under templates/newsroom/), with lxml as the importers use it.
 
 
-class Element:
-    """An element of a parsed page: its tag, attributes and children (elements
-    and text, in document order)."""
-
-    def __init__(self, tag, attrs, parent):
-        self.tag = tag
-        self.attrs = dict(attrs)
-        self.parent = parent
-        self.children = []
-
-    @property
-    def classes(self):
-        return (self.attrs.get("class") or "").split()
-
-    def descendants(self):
-        for child in self.children:
-            if isinstance(child, Element):
-                yield child
-                yield from child.descendants()
-
-    def find_all(self, tag=None, cls=None, **attrs):
-        """The descendants with this tag, class and attribute values, in document order."""
-        return [
-            element
-            for element in self.descendants()
-            if (tag is None or element.tag == tag)
-            and (cls is None or cls in element.classes)
-            and all(element.attrs.get(name) == value for name, value in attrs.items())
-        ]
-
-    def find(self, tag=None, cls=None, **attrs):
-        found = self.find_all(tag, cls, **attrs)
-        return found[0] if found else None
-
-    def text(self, skip=()):
-        """The element's text, entities decoded, without the elements of a class in
-        ``skip``, stripped at both ends."""
-        parts = []
-
-        def walk(element):
-            for child in element.children:
-                if isinstance(child, str):
-                    parts.append(child)
-                elif not set(child.classes) & set(skip):
-                    walk(child)
-
-        walk(self)
-        return "".join(parts).strip()
+def has_class(name):
+    """An XPath predicate: the element's class attribute lists ``name``."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
-class _TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = self.current = Element("#document", [], None)
-
-    def handle_starttag(self, tag, attrs):
-        element = Element(tag, attrs, self.current)
-        self.current.children.append(element)
-        if tag not in VOID_ELEMENTS:
-            self.current = element
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Element(tag, attrs, self.current))
-
-    def handle_endtag(self, tag):
-        element = self.current
-        while element is not self.root and element.tag != tag:
-            element = element.parent
-        if element is not self.root:  # a stray end tag closes nothing
-            self.current = element.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
+def parse_html(html):
+    """A page (a response, or its text) as an lxml tree; entities come decoded."""
+    return lxml.html.document_fromstring(html if isinstance(html, str) else html.text)
 
 
-def parse_html(html) -> Element:
-    """A page (a response, or its text) as a tree of ``Element``s."""
-    builder = _TreeBuilder()
-    builder.feed(html if isinstance(html, str) else html.text)
-    builder.close()
-    return builder.root
+def _tree(html):
+    return html if isinstance(html, lxml.html.HtmlElement) else parse_html(html)
 
 
 def row_titles(html) -> list[str]:
-    """The titles of the article rows of a page (article_rows in macros.html), in
-    order, without the 置顶 badge."""
-    element = html if isinstance(html, Element) else parse_html(html)
-    return [link.text(skip={"badge"}) for link in element.find_all("a", cls="article-row__title")]
+    """The titles of the article rows of a page or an element (article_rows in
+    macros.html), in order. The title is the link's own text: the 置顶 badge is a
+    ``<span>`` inside it."""
+    links = _tree(html).xpath(f".//a[{has_class('article-row__title')}]")
+    return ["".join(link.xpath("text()")).strip() for link in links]
+
+
+def _pagination(html):
+    found = _tree(html).xpath(f".//nav[{has_class('pagination')}]")
+    return found[0] if found else None
 
 
 def pagination_link(html, rel) -> str | None:
-    """The href (decoded) of the pagination's ``rel="next"`` or ``rel="prev"`` link, or
-    None when the page has no such link."""
-    nav = parse_html(html).find("nav", cls="pagination")
-    link = nav.find("a", rel=rel) if nav else None
-    return link.attrs["href"] if link else None
+    """The href of the pagination's ``rel="next"`` or ``rel="prev"`` link, or None
+    when the page has no such link."""
+    nav = _pagination(html)
+    links = nav.xpath(f".//a[@rel='{rel}']") if nav is not None else []
+    return links[0].get("href") if links else None
 
 
 def current_page_number(html) -> int:
     """The number the pagination shows as the current page (第 N 页)."""
-    nav = parse_html(html).find("nav", cls="pagination")
+    nav = _pagination(html)
     assert nav is not None, "the page has no pagination"
-    return int(re.search(r"\d+", nav.find("span", cls="pagination__current").text()).group())
+    (current,) = nav.xpath(f".//span[{has_class('pagination__current')}]")
+    return int(re.search(r"\d+", current.text_content()).group())
 
 
 def search_result_titles(html) -> list[str]:
     """The titles of a search page's results in order (highlighting marks dropped)."""
-    return [link.text() for link in parse_html(html).find_all("a", cls="search-result__title")]
+    links = _tree(html).xpath(f".//a[{has_class('search-result__title')}]")
+    return [link.text_content().strip() for link in links]
