@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 # The suite runs on one pytest-xdist worker per core; PYTEST_WORKERS=0 runs it in one process.
+# loadgroup keeps the tests of one xdist_group (the Redis ones, tests/conftest.py) on one worker.
 PYTEST_WORKERS ?= auto
-PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS)
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 .PHONY: run test test-browser browser-deps serve lint format check messages install migrate demo clean
 

@@ -2,11 +2,17 @@ import os
 
 import pytest
 
-# A Redis database of its own, emptied before and after each test that uses it:
-# one per pytest-xdist worker (gw0, gw1, ...), counting down from 15, since
-# each worker empties it.
-_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER}")
+# A Redis database of its own, emptied before and after each test that uses it.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """The tests of that one Redis database run on one pytest-xdist worker (make test
+    distributes with ``--dist loadgroup``): each of them empties it."""
+    for item in items:
+        if "redis_db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("redis"))
 
 
 @pytest.fixture(autouse=True, scope="session")
