@@ -92,15 +92,19 @@ def prepare_database(articles):
     started = time.perf_counter()
     manage("seed_bench", "--articles", str(articles))
     seconds = time.perf_counter() - started
-    psql("VACUUM ANALYZE", DB_URL)
-    # Write the load's dirty pages now: a checkpoint during the first scenarios
-    # would take the server's CPU from them.
-    psql("CHECKPOINT", DB_URL)
+    settle_database()
     return {
         "articles": articles,
         "seconds": round(seconds, 2),
         "articles_per_second": round(articles / seconds),
     }
+
+
+def settle_database():
+    """Vacuum and analyze, then write the dirty pages now: a checkpoint during the
+    first scenarios would take the server's CPU from them."""
+    psql("VACUUM ANALYZE", DB_URL)
+    psql("CHECKPOINT", DB_URL)
 
 
 def pin(process, cpus=SERVER_CPU):
@@ -415,8 +419,7 @@ def run(args):
         # A previous run's click scenarios left tens of thousands of dead article
         # row versions; every run starts from the state a fresh seed leaves.
         log("vacuuming the reused database")
-        psql("VACUUM ANALYZE", DB_URL)
-        psql("CHECKPOINT", DB_URL)
+        settle_database()
     manage("collectstatic", "--noinput", "-v0")
     pin_postgres()
     base = f"http://127.0.0.1:{PORT}"
