@@ -198,6 +198,7 @@ LISTING_FIELDS = (
 )
 
 
+# In the model's field order: from_db() takes the values in that order.
 COVER_FIELDS = ("id", "file", "width", "height", "alt_text")
 
 
