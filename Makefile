@@ -4,10 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
-# The suite runs on one pytest-xdist worker per core; PYTEST_WORKERS=0 runs it in one process.
-# loadgroup keeps the tests of one xdist_group (the Redis ones, tests/conftest.py) on one worker.
+# The suite runs on one pytest-xdist worker per core, at most 8 (each has a Redis database of
+# its own, tests/conftest.py); PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= auto
-PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --maxprocesses 8
 
 .PHONY: run test test-browser browser-deps serve lint format check messages install migrate demo clean
 

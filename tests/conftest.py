@@ -3,16 +3,13 @@ import os
 import pytest
 
 # A Redis database of its own, emptied before and after each test that uses it.
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items):
-    """The tests of that one Redis database run on one pytest-xdist worker (make test
-    distributes with ``--dist loadgroup``): each of them empties it."""
-    for item in items:
-        if "redis_db" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("redis"))
+# Each pytest-xdist worker (gw0, gw1, ...) empties its own: the first the database
+# of TEST_REDIS_URL, the others counting down from it. Not one worker for them all
+# (--dist loadgroup): that breaks the per-worker order of the suite, which runs
+# the transactional tests, whose flush removes the starter word lists, last.
+_root, _, _first = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15").rpartition("/")
+_worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+TEST_REDIS_URL = f"{_root}/{int(_first) - _worker}"
 
 
 @pytest.fixture(autouse=True, scope="session")
