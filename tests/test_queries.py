@@ -122,3 +122,24 @@ def test_article_with_attachments_adds_one_query(client, django_assert_num_queri
     Attachment.objects.get().delete()
     article.refresh_from_db()
     assert not article.has_attachments
+
+
+def test_missing_and_ended_articles_run_fixed_queries(client, django_assert_num_queries):
+    """A missing article's 404 asks for the article, an ended notice (公示) and an old
+    site's address: three queries. An ended notice's 410 needs the first two; its
+    column and department come from the cached map."""
+    _department, columns = build_site(3)
+    now = timezone.now()
+    ended = ArticleFactory(
+        category=columns[0],
+        publish_at=now - timedelta(days=2),
+        display_until=now - timedelta(days=1),
+    )
+    for url, status, queries in (
+        ("/articles/999999/", 404, 3),
+        (ended.get_absolute_url(), 410, 2),
+    ):
+        client.get(url)  # warms the site map
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == status, url
