@@ -7,6 +7,8 @@ import pytest
 # of TEST_REDIS_URL, the others counting down from it. Not one worker for them all
 # (--dist loadgroup): that breaks the per-worker order of the suite, which runs
 # the transactional tests, whose flush removes the starter word lists, last.
+# The default --dist load keeps that order: it hands each worker consecutive
+# runs of the collection, front first (xdist/scheduler/load.py, _send_tests).
 _root, _, _first = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15").rpartition("/")
 _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
 TEST_REDIS_URL = f"{_root}/{int(_first) - _worker}"
