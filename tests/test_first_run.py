@@ -64,11 +64,15 @@ def boss(client):
 def test_admin_list_shows_scheduled_articles_as_scheduled(boss):
     """A published article whose time has not come reads 定时发布 with its time, not 已发布."""
     later = timezone.now() + timedelta(days=2)
-    ArticleFactory(title="定时的文章", publish_at=later)
+    scheduled = ArticleFactory(title="定时的文章", publish_at=later)
     ArticleFactory(title="已上线的文章")
     html = boss.get(reverse("admin:newsroom_article_changelist")).content.decode()
-    moment = timezone.localtime(later).strftime("%Y-%m-%d %H:%M")
-    assert f"定时发布 {moment}" in html
+    scheduled.refresh_from_db()  # publish times are stored in whole seconds
+    moment = timezone.localtime(scheduled.publish_at)
+    assert (
+        f'定时发布 <time datetime="{moment.isoformat()}">{moment.strftime("%Y-%m-%d %H:%M")}</time>'
+        in html
+    )
 
 
 def test_admin_list_filters_scheduled_and_live(boss):

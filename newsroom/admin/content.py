@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_ckeditor_5.widgets import CKEditor5Widget
@@ -106,11 +107,14 @@ def status_label(article, *, now=None):
     not come is 定时发布 with its time, not 已发布."""
     now = now or timezone.now()
     if article.status == Article.Status.PUBLISHED and article.publish_at > now:
-        moment = timezone.localtime(article.publish_at).strftime("%Y-%m-%d %H:%M")
-        return format_html(
-            '<span class="newsroom-scheduled">{}</span>',
-            _("Scheduled for %(time)s") % {"time": moment},
+        moment = timezone.localtime(article.publish_at)
+        # The time in an element of its own, which the list keeps on one line
+        # while the label may wrap before it (admin.css).
+        time = format_html(
+            '<time datetime="{}">{}</time>', moment.isoformat(), moment.strftime("%Y-%m-%d %H:%M")
         )
+        label = conditional_escape(_("Scheduled for %(time)s")) % {"time": time}
+        return format_html('<span class="newsroom-scheduled">{}</span>', mark_safe(label))
     return article.get_status_display()
 
 
