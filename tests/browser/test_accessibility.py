@@ -183,3 +183,11 @@ def test_admin_article_titles_do_not_wrap_to_many_lines(journey, demo_site, djan
     )
     assert table <= room, f"the article list is {table}px wide in {room}px"
     assert "定时发布" in page.locator("#result_list").inner_text()
+    # 定时发布 may wrap before its time, never inside it: one line box per time.
+    times = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#result_list .newsroom-scheduled time'))
+             .map((time) => [time.textContent, time.getClientRects().length])"""
+    )
+    assert times
+    for text, lines in times:
+        assert lines == 1, (text, lines)
